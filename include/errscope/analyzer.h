@@ -1,0 +1,100 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "errscope/columns.h"
+#include "errscope/prediction_batch.h"
+#include "errscope/report.h"
+#include "errscope/status.h"
+
+namespace errscope {
+
+/// The mutable state of one analyzer over some rows (Beam's accumulator).
+/// Holds bounded sufficient statistics keyed by class names or values,
+/// never batch-local ids.
+class Partial {
+ public:
+  virtual ~Partial() = default;
+};
+
+/// What an analyzer may know about the run when it is made.
+struct AnalyzerSettings {
+  ColumnMapping mapping;
+  size_t top_confusions = 10;
+};
+
+/// One analysis as a mergeable accumulator (the Beam CombineFn pattern).
+/// An Analyzer is immutable after construction and shared by all threads;
+/// all mutable state lives in its Partials.
+///
+/// Contract: Merge is associative and commutative and leaves `from`
+/// untouched; merging an empty partial changes nothing; Add(A) then Add(B)
+/// on one partial equals Add(A) and Add(B) on two partials then merged.
+/// Ratios are computed only in Finish.
+class Analyzer {
+ public:
+  virtual ~Analyzer() = default;
+
+  virtual std::unique_ptr<Partial> NewPartial() const = 0;
+  /// Folds the rows of `batch` into `partial`.
+  virtual void Add(const PredictionBatch& batch, Partial* partial) const = 0;
+  /// Folds `from` into `into`.
+  virtual void Merge(const Partial& from, Partial* into) const = 0;
+  /// Writes this analyzer's section of the report.
+  virtual Status Finish(const Partial& partial, Report* report) const = 0;
+
+  /// A stable, versioned form of a partial (to merge across machines).
+  virtual nlohmann::json ToJson(const Partial& partial) const = 0;
+  virtual std::unique_ptr<Partial> FromJson(const nlohmann::json& json) const = 0;
+};
+
+/// Implements the Partial downcasts once; analyzers override the typed
+/// methods.
+template <typename PartialType>
+class AnalyzerOf : public Analyzer {
+ public:
+  std::unique_ptr<Partial> NewPartial() const final {
+    return std::make_unique<PartialType>();
+  }
+  void Add(const PredictionBatch& batch, Partial* partial) const final {
+    AddRows(batch, static_cast<PartialType*>(partial));
+  }
+  void Merge(const Partial& from, Partial* into) const final {
+    MergeInto(static_cast<const PartialType&>(from),
+              static_cast<PartialType*>(into));
+  }
+  Status Finish(const Partial& partial, Report* report) const final {
+    return FinishInto(static_cast<const PartialType&>(partial), report);
+  }
+  nlohmann::json ToJson(const Partial& partial) const final {
+    return static_cast<const PartialType&>(partial);
+  }
+  std::unique_ptr<Partial> FromJson(const nlohmann::json& json) const final {
+    auto partial = std::make_unique<PartialType>();
+    json.get_to(*partial);
+    return partial;
+  }
+
+ protected:
+  virtual void AddRows(const PredictionBatch& batch,
+                       PartialType* partial) const = 0;
+  virtual void MergeInto(const PartialType& from, PartialType* into) const = 0;
+  virtual Status FinishInto(const PartialType& partial,
+                            Report* report) const = 0;
+};
+
+/// An entry of the analyzer table: help, `list` and the pipeline read it.
+struct AnalyzerInfo {
+  std::string_view name;
+  std::string_view description;
+  std::function<std::unique_ptr<Analyzer>(const AnalyzerSettings&)> make;
+};
+
+/// Every analyzer, in the order their sections appear in reports.
+const std::vector<AnalyzerInfo>& AnalyzerTable();
+
+}  // namespace errscope

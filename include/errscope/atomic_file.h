@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "errscope/status.h"
+
+namespace errscope {
+
+/// Writes `contents` to `path` so that readers see either the old file or
+/// the whole new one: a temporary file in the same directory, flushed to
+/// disk, then renamed over `path`. On failure the temporary is removed and
+/// `path` is untouched.
+Status WriteFileAtomically(const std::string& path, std::string_view contents);
+
+}  // namespace errscope

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "errscope/columns.h"
+#include "errscope/prediction_batch.h"
+#include "errscope/record_reader.h"
+#include "errscope/report.h"
+#include "errscope/status.h"
+
+namespace errscope {
+
+/// Everything `errscope analyze` needs to know, independent of the CLI.
+struct AnalyzeRequest {
+  std::string path;  ///< "-" reads stdin.
+  ReaderOptions reader;
+  ColumnOptions columns;
+  DecodeOptions decode;
+  size_t top_confusions = 10;
+  /// Worker threads; 0 means one per available core. The report is the
+  /// same for any value: chunks are cut independently of it and partials
+  /// are merged in chunk order.
+  unsigned threads = 0;
+  /// Called on the reading thread after each chunk with the raw bytes read
+  /// so far and the file size (0 when unknown).
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+/// Reads the input in chunks, decodes and analyzes them on worker threads,
+/// merges the partials in order and writes every analyzer's section.
+Status RunAnalysis(const AnalyzeRequest& request, Report* report);
+
+}  // namespace errscope

@@ -1,0 +1,42 @@
+// The program: one CLI::App, a subcommand per file, one catch.
+#include <fmt/format.h>
+
+#include "cli/cli.h"
+#include "errscope/version.h"
+
+namespace errscope::cli {
+
+int Main(int argc, const char* const* argv, Streams& streams) {
+  CLI::App app(
+      "errscope: where and why is my classifier wrong?\n"
+      "Reads exported predictions (CSV, TSV, JSON, JSON Lines; plain or gzip)\n"
+      "and reports the confusion matrix, per-class metrics and the errors.",
+      "errscope");
+  app.set_version_flag("--version", std::string("errscope ") + kVersion);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  errscope analyze predictions.csv\n"
+      "  errscope analyze preds.jsonl.gz --format json -o report.json\n"
+      "  errscope analyze scores.csv --threshold 0.5 --positive 1\n"
+      "\n"
+      "Exit codes: 0 success, 1 a gate failed, 2 usage or input error.\n"
+      "Run 'errscope COMMAND --help' for a command's options.");
+  SetupAnalyzeCommand(app, streams);
+  SetupSchemaCommand(app, streams);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with exit code 0 in CLI11.
+    int code = app.exit(e, streams.out, streams.err);
+    return code == 0 ? kExitOk : kExitUsageOrInput;
+  } catch (const CommandError& e) {
+    streams.err << "errscope: error: " << e.what() << "\n";
+    return e.exit_code;
+  } catch (const BrokenPipe&) {
+    return kExitOk;
+  }
+  return kExitOk;
+}
+
+}  // namespace errscope::cli

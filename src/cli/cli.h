@@ -1,0 +1,55 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "errscope/status.h"
+
+namespace errscope::cli {
+
+/// Where a command writes, and whether those are terminals (for colour and
+/// progress). Tests pass string streams.
+struct Streams {
+  std::ostream& out;
+  std::ostream& err;
+  bool out_is_tty = false;
+  bool err_is_tty = false;
+};
+
+/// A failure that ends the command with `exit_code` after printing
+/// `message`; thrown by commands, caught once in Main.
+struct CommandError : std::runtime_error {
+  CommandError(int code, const std::string& message)
+      : std::runtime_error(message), exit_code(code) {}
+  int exit_code;
+};
+
+/// Thrown when stdout is a closed pipe (`errscope ... | head`): the command
+/// ends quietly with exit code 0.
+struct BrokenPipe {};
+
+/// Throws CommandError(2) when `status` failed.
+void Check(const Status& status);
+
+/// Writes `text` to `path` atomically, or to the output stream when `path`
+/// is empty or "-".
+void WriteOutput(const std::string& path, std::string_view text,
+                 Streams& streams);
+
+/// Whether colour is wanted: "always", "never", or "auto" (a terminal,
+/// NO_COLOR unset, TERM not "dumb").
+bool WantColor(const std::string& mode, bool is_tty);
+
+/// `errscope analyze`: registers the subcommand and its options.
+void SetupAnalyzeCommand(CLI::App& app, Streams& streams);
+/// `errscope schema`.
+void SetupSchemaCommand(CLI::App& app, Streams& streams);
+
+/// The whole program: parses `argv`, runs the command, prints any error.
+/// Returns the exit code (see ExitCode).
+int Main(int argc, const char* const* argv, Streams& streams);
+
+}  // namespace errscope::cli

@@ -1,0 +1,105 @@
+#include "errscope/class_index.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace errscope {
+
+bool ParseNumber(std::string_view text, double* value) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
+                                   *value);
+  // from_chars reports out-of-range (1e400) as an error: it is not finite.
+  if (ec == std::errc::result_out_of_range) {
+    *value = text.front() == '-' ? -HUGE_VAL : HUGE_VAL;
+    return true;
+  }
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+std::string ClassKey(std::string_view spelling, bool* numeric, double* value) {
+  *numeric = ParseNumber(spelling, value) && std::isfinite(*value);
+  std::string key(1, *numeric ? '#' : '$');
+  if (!*numeric) return key.append(spelling);
+  if (*value == 0) *value = 0;  // -0 and 0 are one class
+  char buffer[32];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, *value);
+  return key.append(buffer, result.ptr);
+}
+
+int32_t ClassIndex::InternKey(std::string key, std::string_view spelling,
+                              int64_t position, bool numeric, double value) {
+  auto it = by_key_.find(key);
+  if (it != by_key_.end()) {
+    ClassInfo& info = classes_[it->second];
+    if (position < info.first_seen) {
+      info.first_seen = position;
+      info.spelling = spelling;
+    }
+    return it->second;
+  }
+  auto id = static_cast<int32_t>(classes_.size());
+  classes_.push_back({key, std::string(spelling), position, numeric, value});
+  by_key_.emplace(std::move(key), id);
+  return id;
+}
+
+int32_t ClassIndex::Intern(std::string_view spelling, int64_t position) {
+  auto hit = by_spelling_.find(spelling);
+  if (hit != by_spelling_.end()) {
+    ClassInfo& info = classes_[hit->second];
+    if (position < info.first_seen) {
+      info.first_seen = position;
+      info.spelling = spelling;
+    }
+    return hit->second;
+  }
+  bool numeric = false;
+  double value = 0;
+  std::string key = ClassKey(spelling, &numeric, &value);
+  int32_t id = InternKey(std::move(key), spelling, position, numeric, value);
+  by_spelling_.emplace(std::string(spelling), id);
+  return id;
+}
+
+std::vector<int32_t> ClassIndex::MergeFrom(const ClassIndex& other) {
+  std::vector<int32_t> remap(other.size());
+  for (size_t i = 0; i < other.size(); ++i) {
+    remap[i] = InternClass(other.classes_[i]);
+  }
+  return remap;
+}
+
+int32_t ClassIndex::Find(const std::string& key) const {
+  auto it = by_key_.find(key);
+  return it == by_key_.end() ? -1 : it->second;
+}
+
+std::vector<int32_t> ClassIndex::SortedIds() const {
+  std::vector<int32_t> ids(classes_.size());
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int32_t>(i);
+  bool all_numeric = std::all_of(classes_.begin(), classes_.end(),
+                                 [](const ClassInfo& c) { return c.numeric; });
+  if (all_numeric) {
+    std::sort(ids.begin(), ids.end(), [&](int32_t a, int32_t b) {
+      return classes_[a].value < classes_[b].value;
+    });
+  } else {
+    // std::string compares as unsigned bytes: UTF-8 byte order is code
+    // point order.
+    std::sort(ids.begin(), ids.end(), [&](int32_t a, int32_t b) {
+      return classes_[a].spelling < classes_[b].spelling;
+    });
+  }
+  return ids;
+}
+
+}  // namespace errscope

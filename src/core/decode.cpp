@@ -1,0 +1,283 @@
+// Cells → typed predictions. Every number is validated here, once, so that
+// analyzers can trust what they read.
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+#include "errscope/prediction_batch.h"
+
+namespace errscope {
+
+void LineTally::Add(int64_t line) {
+  ++count;
+  if (first_lines.size() < kExampleLines) first_lines.push_back(line);
+}
+
+void LineTally::Merge(const LineTally& other) {
+  count += other.count;
+  std::vector<int64_t> lines = first_lines;
+  lines.insert(lines.end(), other.first_lines.begin(), other.first_lines.end());
+  std::sort(lines.begin(), lines.end());
+  if (lines.size() > kExampleLines) lines.resize(kExampleLines);
+  first_lines = std::move(lines);
+}
+
+void PredictionBatch::Clear() { *this = PredictionBatch(); }
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+class Decoder {
+ public:
+  Decoder(const RawBatch& raw, const ColumnMapping& mapping,
+          const std::vector<std::string>& names, const std::string& source,
+          const DecodeOptions& options, PredictionBatch* out)
+      : raw_(raw), m_(mapping), names_(names), source_(source),
+        options_(options), out_(*out) {}
+
+  bool Run(Status* status);
+
+ private:
+  bool DecodeRow(size_t r, Status* status);
+  /// Parses a probability-like cell: a finite number in [0, 1].
+  bool ParseUnit(std::string_view cell, int column, int64_t line,
+                 const char* what, double* value, Status* status) const;
+  /// Reads the row's probabilities into probs_; false on error.
+  bool ReadProbabilities(size_t r, int64_t line, Status* status);
+  bool Skip(int64_t line, const char* what, int column, Status* status);
+  std::string Location(int64_t line, int column) const {
+    return Where(source_, line) +
+           fmt::format("column '{}' (field {}): ", names_[column], column + 1);
+  }
+
+  const RawBatch& raw_;
+  const ColumnMapping& m_;
+  const std::vector<std::string>& names_;
+  const std::string& source_;
+  const DecodeOptions& options_;
+  PredictionBatch& out_;
+  std::vector<double> probs_;
+  int32_t positive_id_ = -1;
+  int32_t negative_id_ = -1;
+};
+
+bool Decoder::ParseUnit(std::string_view cell, int column, int64_t line,
+                        const char* what, double* value,
+                        Status* status) const {
+  if (!ParseNumber(cell, value)) {
+    *status = Status::Error(
+        Location(line, column) +
+        fmt::format("expected {} (a number in [0, 1]), got {}", what,
+                    QuoteForMessage(cell)));
+    return false;
+  }
+  if (!std::isfinite(*value)) {
+    *status = Status::Error(
+        Location(line, column) +
+        fmt::format("expected {} (a number in [0, 1]), got {}: NaN and "
+                    "infinity are not allowed",
+                    what, QuoteForMessage(cell)));
+    return false;
+  }
+  if (*value < 0 || *value > 1) {
+    *status = Status::Error(
+        Location(line, column) +
+        fmt::format("expected {} in [0, 1], got {}", what, cell));
+    return false;
+  }
+  return true;
+}
+
+bool Decoder::Skip(int64_t line, const char* what, int column,
+                   Status* status) {
+  if (options_.strict) {
+    *status = Status::Error(
+        Location(line, column) +
+        fmt::format("empty {} (--strict makes a row without one an error)",
+                    what));
+    return false;
+  }
+  out_.skipped.Add(line);
+  return true;
+}
+
+bool Decoder::ReadProbabilities(size_t r, int64_t line, Status* status) {
+  const size_t k = m_.proba_classes.size();
+  probs_.resize(k);
+  if (m_.proba_field < 0) {
+    for (size_t j = 0; j < k; ++j) {
+      int column = m_.proba_columns[j];
+      if (!ParseUnit(raw_.cell(r, column), column, line, "a probability",
+                     &probs_[j], status)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // A JSON array of numbers, as the JSON reader writes it: "[0.1,0.9]".
+  std::string_view text = raw_.cell(r, m_.proba_field);
+  auto bad = [&](const std::string& why) {
+    *status = Status::Error(Location(line, m_.proba_field) + why);
+    return false;
+  };
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') {
+    return bad(fmt::format("expected an array of {} probabilities, got {}", k,
+                           QuoteForMessage(text)));
+  }
+  text = text.substr(1, text.size() - 2);
+  size_t count = 0;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    double value = 0;
+    if (count < k && !ParseUnit(item, m_.proba_field, line,
+                                "a probability", &value, status)) {
+      return false;
+    }
+    if (count < k) probs_[count] = value;
+    ++count;
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  if (count != k) {
+    return bad(fmt::format("the array has {} entries, expected {} (one per "
+                           "class, in the order of --classes)",
+                           count, k));
+  }
+  return true;
+}
+
+bool Decoder::DecodeRow(size_t r, Status* status) {
+  const int64_t line = raw_.lines[r];
+  const int64_t row_number = raw_.first_row + static_cast<int64_t>(r) + 1;
+  ++out_.rows_read;
+  std::string_view label = raw_.cell(r, m_.label);
+  if (label.empty()) return Skip(line, "label", m_.label, status);
+  if (m_.pred >= 0 && raw_.cell(r, m_.pred).empty()) {
+    return Skip(line, "prediction", m_.pred, status);
+  }
+  if (m_.confidence >= 0 && raw_.cell(r, m_.confidence).empty()) {
+    return Skip(line, "confidence", m_.confidence, status);
+  }
+  if (m_.proba_field >= 0 && raw_.cell(r, m_.proba_field).empty()) {
+    return Skip(line, "probabilities", m_.proba_field, status);
+  }
+  for (int column : m_.proba_columns) {
+    if (raw_.cell(r, column).empty()) {
+      return Skip(line, "probability", column, status);
+    }
+  }
+
+  double confidence = kNaN;
+  if (m_.confidence >= 0 &&
+      !ParseUnit(raw_.cell(r, m_.confidence), m_.confidence, line,
+                 m_.pred_source == PredSource::kThreshold ? "a score"
+                                                          : "a confidence",
+                 &confidence, status)) {
+    return false;
+  }
+  const bool has_probs = m_.has_probabilities();
+  if (has_probs && !ReadProbabilities(r, line, status)) return false;
+
+  const int32_t label_id =
+      out_.classes.Intern(label, ClassIndex::RowPosition(row_number, false));
+  int32_t pred_id = -1;
+  int best = -1;  // probability column of the predicted class
+  switch (m_.pred_source) {
+    case PredSource::kColumn:
+      pred_id = out_.classes.Intern(raw_.cell(r, m_.pred),
+                                    ClassIndex::RowPosition(row_number, true));
+      break;
+    case PredSource::kArgmax:
+      best = 0;  // ties go to the first column
+      for (size_t j = 1; j < probs_.size(); ++j) {
+        if (probs_[j] > probs_[best]) best = static_cast<int>(j);
+      }
+      pred_id = out_.proba_class_ids[best];
+      break;
+    case PredSource::kThreshold: {
+      bool positive = confidence >= m_.threshold;
+      if (positive) {
+        pred_id = positive_id_;
+      } else if (m_.negative || label_id == positive_id_) {
+        pred_id = negative_id_;
+      } else {
+        // Without --negative, "not positive" is the label itself (the
+        // problem is binary: the confusion analyzer checks that), or a
+        // placeholder it resolves at the end.
+        pred_id = label_id;
+      }
+      confidence = positive ? confidence : 1 - confidence;
+      break;
+    }
+  }
+  if (has_probs) {
+    double sum = 0;
+    for (double p : probs_) sum += p;
+    if (std::fabs(sum - 1) > options_.proba_sum_tolerance) {
+      out_.proba_sum_off.Add(line);
+    }
+    if (best < 0) {
+      for (size_t j = 0; j < probs_.size(); ++j) {
+        if (out_.proba_class_ids[j] == pred_id) best = static_cast<int>(j);
+      }
+    }
+    if (m_.confidence < 0) {
+      if (best >= 0) {
+        confidence = probs_[best];
+      } else {
+        out_.pred_not_in_probabilities.Add(line);
+      }
+    }
+    out_.probabilities.insert(out_.probabilities.end(), probs_.begin(),
+                              probs_.end());
+  }
+  out_.label.push_back(label_id);
+  out_.pred.push_back(pred_id);
+  out_.confidence.push_back(confidence);
+  out_.row_number.push_back(row_number);
+  out_.line.push_back(line);
+  return true;
+}
+
+bool Decoder::Run(Status* status) {
+  out_.Clear();
+  // Classes named by probability columns exist even when no row uses them.
+  const size_t k = m_.proba_classes.size();
+  for (size_t j = 0; j < k; ++j) {
+    out_.proba_class_ids.push_back(out_.classes.Intern(
+        m_.proba_classes[j], ClassIndex::ColumnPosition(j, k)));
+  }
+  if (m_.pred_source == PredSource::kThreshold) {
+    // Options come after every input spelling in the naming order.
+    constexpr int64_t kLast = std::numeric_limits<int64_t>::max();
+    positive_id_ = out_.classes.Intern(m_.positive, kLast);
+    negative_id_ = m_.negative
+                       ? out_.classes.Intern(*m_.negative, kLast)
+                       : out_.classes.InternReserved(kNegativePlaceholderKey,
+                                                     "(negative)", kLast);
+  }
+  const size_t rows = raw_.rows();
+  out_.label.reserve(rows);
+  out_.pred.reserve(rows);
+  out_.confidence.reserve(rows);
+  out_.row_number.reserve(rows);
+  out_.line.reserve(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    if (!DecodeRow(r, status)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool DecodeBatch(const RawBatch& raw, const ColumnMapping& mapping,
+                 const std::vector<std::string>& column_names,
+                 const std::string& source, const DecodeOptions& options,
+                 PredictionBatch* out, Status* status) {
+  return Decoder(raw, mapping, column_names, source, options, out).Run(status);
+}
+
+}  // namespace errscope

@@ -1,0 +1,359 @@
+// Batches → per-chunk partials on worker threads → merge in chunk order.
+#include "errscope/pipeline.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <mutex>
+#include <thread>
+
+#include "errscope/analyzer.h"
+#include "errscope/byte_source.h"
+
+namespace errscope {
+namespace {
+
+/// One chunk on its way through the pipeline.
+struct Work {
+  Chunk chunk;
+  RawBatch raw;
+  PredictionBatch batch;
+  std::vector<std::unique_ptr<Partial>> partials;
+  Status status;
+  bool done = false;
+};
+
+/// Input counts and warnings, merged like an analyzer's partial.
+struct InputTally {
+  int64_t rows_read = 0;
+  LineTally skipped;
+  LineTally proba_sum_off;
+  LineTally pred_not_in_probabilities;
+  std::string unknown_key;
+  int64_t unknown_key_line = 0;
+
+  void Merge(const Work& w) {
+    rows_read += w.batch.rows_read;
+    skipped.Merge(w.batch.skipped);
+    proba_sum_off.Merge(w.batch.proba_sum_off);
+    pred_not_in_probabilities.Merge(w.batch.pred_not_in_probabilities);
+    if (unknown_key.empty() && !w.raw.unknown_key.empty()) {
+      unknown_key = w.raw.unknown_key;
+      unknown_key_line = w.raw.unknown_key_line;
+    }
+  }
+};
+
+class Pipeline {
+ public:
+  Pipeline(const AnalyzeRequest& request, RecordReader* reader,
+           uint64_t file_size, const ColumnMapping& mapping,
+           const std::vector<std::unique_ptr<Analyzer>>& analyzers)
+      : request_(request),
+        file_size_(file_size),
+        reader_(*reader),
+        mapping_(mapping),
+        analyzers_(analyzers) {
+    for (const auto& a : analyzers_) totals_.push_back(a->NewPartial());
+  }
+
+  /// Runs every chunk through the analyzers; the results are in totals().
+  Status Run(unsigned threads);
+
+  const std::vector<std::unique_ptr<Partial>>& totals() const {
+    return totals_;
+  }
+  const InputTally& tally() const { return tally_; }
+
+ private:
+  void Process(Work* work) const;
+  void MergeResult(const Work& work);
+  Status RunInline();
+  Status RunThreaded(unsigned threads);
+  void WorkerLoop();
+
+  const AnalyzeRequest& request_;
+  uint64_t file_size_;
+  RecordReader& reader_;
+  const ColumnMapping& mapping_;
+  const std::vector<std::unique_ptr<Analyzer>>& analyzers_;
+  std::vector<std::unique_ptr<Partial>> totals_;
+  InputTally tally_;
+
+  // Threaded mode: chunks waiting for a worker, and the hand-back.
+  std::mutex mutex_;
+  std::condition_variable work_ready_;
+  std::condition_variable work_done_;
+  std::deque<Work*> queue_;
+  bool stopping_ = false;
+};
+
+void Pipeline::Process(Work* work) const {
+  if (!reader_.ParseChunk(work->chunk, &work->raw, &work->status)) return;
+  if (!DecodeBatch(work->raw, mapping_, reader_.column_names(),
+                   reader_.source_name(), request_.decode, &work->batch,
+                   &work->status)) {
+    return;
+  }
+  for (const auto& analyzer : analyzers_) {
+    work->partials.push_back(analyzer->NewPartial());
+    analyzer->Add(work->batch, work->partials.back().get());
+  }
+}
+
+void Pipeline::MergeResult(const Work& work) {
+  tally_.Merge(work);
+  for (size_t i = 0; i < analyzers_.size(); ++i) {
+    analyzers_[i]->Merge(*work.partials[i], totals_[i].get());
+  }
+  if (request_.progress) {
+    request_.progress(reader_.raw_bytes_read(), file_size_);
+  }
+}
+
+Status Pipeline::RunInline() {
+  for (;;) {
+    Work work;
+    if (!reader_.NextChunk(&work.chunk, &work.status)) return work.status;
+    Process(&work);
+    if (!work.status.ok()) return work.status;
+    MergeResult(work);
+  }
+}
+
+void Pipeline::WorkerLoop() {
+  for (;;) {
+    Work* work = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      work = queue_.front();
+      queue_.pop_front();
+    }
+    Process(work);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      work->done = true;
+    }
+    work_done_.notify_all();
+  }
+}
+
+Status Pipeline::RunThreaded(unsigned threads) {
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.emplace_back([this] { WorkerLoop(); });
+  }
+  // Chunks in flight, oldest first; merged strictly in this order so that
+  // the result does not depend on which worker finishes first.
+  std::deque<std::unique_ptr<Work>> in_flight;
+  const size_t window = 2 * static_cast<size_t>(threads) + 1;
+  Status status;
+  bool input_done = false;
+  while (status.ok() && (!input_done || !in_flight.empty())) {
+    if (!input_done && in_flight.size() < window) {
+      auto work = std::make_unique<Work>();
+      if (!reader_.NextChunk(&work->chunk, &status)) {
+        input_done = true;
+        continue;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queue_.push_back(work.get());
+      }
+      work_ready_.notify_one();
+      in_flight.push_back(std::move(work));
+      continue;
+    }
+    Work& oldest = *in_flight.front();
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      work_done_.wait(lock, [&] { return oldest.done; });
+    }
+    if (!oldest.status.ok()) {
+      status = oldest.status;
+      break;
+    }
+    MergeResult(oldest);
+    in_flight.pop_front();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    queue_.clear();  // chunks not started are dropped
+  }
+  work_ready_.notify_all();
+  for (std::thread& t : workers) t.join();
+  return status;
+}
+
+Status Pipeline::Run(unsigned threads) {
+  return threads <= 1 ? RunInline() : RunThreaded(threads);
+}
+
+/// For a JSON probability array without --classes: the classes of the label
+/// and pred columns in sorted order, from a first pass over the file.
+Status ScanClassOrder(const AnalyzeRequest& request, ColumnMapping* mapping) {
+  if (request.path == "-") {
+    return Status::Error(
+        "--proba-field on stdin needs --classes (the class of each array "
+        "position), since the input cannot be read twice");
+  }
+  SourceInfo info;
+  Status status;
+  auto source = OpenInput(request.path, &info, &status);
+  if (!source) return status;
+  auto reader = OpenRecordReader(std::move(source), info, request.reader,
+                                 &status);
+  if (!reader) return status;
+  ClassIndex classes;
+  Chunk chunk;
+  RawBatch raw;
+  while (reader->NextChunk(&chunk, &status)) {
+    if (!reader->ParseChunk(chunk, &raw, &status)) return status;
+    for (size_t r = 0; r < raw.rows(); ++r) {
+      for (int column : {mapping->label, mapping->pred}) {
+        if (column >= 0 && !raw.cell(r, column).empty()) {
+          classes.Intern(raw.cell(r, column), raw.first_row + r);
+        }
+      }
+    }
+  }
+  if (!status.ok()) return status;
+  for (int32_t id : classes.SortedIds()) {
+    mapping->proba_classes.push_back(classes[id].spelling);
+  }
+  return Status::Ok();
+}
+
+std::string LinesText(const LineTally& tally) {
+  std::string lines = fmt::format("{}", fmt::join(tally.first_lines, ", "));
+  if (tally.count > static_cast<int64_t>(tally.first_lines.size())) {
+    lines += ", ...";
+  }
+  return fmt::format("line{} {}", tally.count == 1 ? "" : "s", lines);
+}
+
+void FillInputSection(const SourceInfo& info, const RecordReader& reader,
+                      const ColumnMapping& m, const InputTally& tally,
+                      InputSection* input) {
+  const std::vector<std::string>& names = reader.column_names();
+  input->source = info.name;
+  input->format = FormatName(reader.format());
+  input->compression = info.gzip ? "gzip" : "none";
+  input->rows_read = tally.rows_read;
+  input->rows_skipped = tally.skipped.count;
+  input->rows_used = tally.rows_read - tally.skipped.count;
+  auto name = [&](int column) -> std::optional<std::string> {
+    if (column < 0) return std::nullopt;
+    return names[column];
+  };
+  ColumnsUsed& c = input->columns;
+  c.label = names[m.label];
+  c.pred = name(m.pred);
+  c.confidence = name(m.confidence);
+  c.id = name(m.id);
+  c.probability_classes = m.proba_classes;
+  for (int column : m.proba_columns) c.probability_columns.push_back(names[column]);
+  for (size_t i = 0; m.proba_field >= 0 && i < m.proba_classes.size(); ++i) {
+    c.probability_columns.push_back(fmt::format("{}[{}]", names[m.proba_field], i));
+  }
+  for (int column : m.features) c.features.push_back(names[column]);
+  switch (m.pred_source) {
+    case PredSource::kColumn: input->pred_source = "column"; break;
+    case PredSource::kArgmax: input->pred_source = "argmax"; break;
+    case PredSource::kThreshold:
+      input->pred_source = "threshold";
+      input->threshold = m.threshold;
+      input->positive = m.positive;
+      break;
+  }
+  std::vector<std::string>& w = input->warnings;
+  if (tally.skipped.count > 0) {
+    w.push_back(fmt::format(
+        "skipped {} row{} with an empty label, prediction, confidence or "
+        "probability ({})",
+        tally.skipped.count, tally.skipped.count == 1 ? "" : "s",
+        LinesText(tally.skipped)));
+  }
+  if (tally.proba_sum_off.count > 0) {
+    w.push_back(fmt::format(
+        "{} row{} have probabilities that do not sum to 1 (off by more than "
+        "0.01) ({}); they are used as given",
+        tally.proba_sum_off.count, tally.proba_sum_off.count == 1 ? "" : "s",
+        LinesText(tally.proba_sum_off)));
+  }
+  if (tally.pred_not_in_probabilities.count > 0) {
+    w.push_back(fmt::format(
+        "{} row{} predict a class that has no probability column ({}); their "
+        "confidence is unknown",
+        tally.pred_not_in_probabilities.count,
+        tally.pred_not_in_probabilities.count == 1 ? "" : "s",
+        LinesText(tally.pred_not_in_probabilities)));
+  }
+  if (!tally.unknown_key.empty()) {
+    w.push_back(fmt::format(
+        "line {}: key '{}' is not in the first record; keys that the first "
+        "record lacks are ignored",
+        tally.unknown_key_line, tally.unknown_key));
+  }
+}
+
+}  // namespace
+
+Status RunAnalysis(const AnalyzeRequest& request, Report* report) {
+  SourceInfo info;
+  Status status;
+  auto source = OpenInput(request.path, &info, &status);
+  if (!source) return status;
+  auto reader =
+      OpenRecordReader(std::move(source), info, request.reader, &status);
+  if (!reader) return status;
+
+  AnalyzerSettings settings;
+  settings.top_confusions = request.top_confusions;
+  status = ResolveColumns(reader->column_names(), request.columns,
+                          &settings.mapping);
+  if (!status.ok()) return status;
+  if (settings.mapping.proba_field >= 0 &&
+      settings.mapping.proba_classes.empty()) {
+    status = ScanClassOrder(request, &settings.mapping);
+    if (!status.ok()) return status;
+  }
+
+  std::vector<std::unique_ptr<Analyzer>> analyzers;
+  for (const AnalyzerInfo& entry : AnalyzerTable()) {
+    analyzers.push_back(entry.make(settings));
+  }
+  unsigned threads = request.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+
+  Pipeline pipeline(request, reader.get(), info.file_size, settings.mapping,
+                    analyzers);
+  status = pipeline.Run(threads);
+  if (!status.ok()) return status;
+
+  *report = Report();
+  FillInputSection(info, *reader, settings.mapping, pipeline.tally(),
+                   &report->input);
+  if (report->input.rows_read == 0) {
+    return Status::Error(fmt::format(
+        "{}: no data rows: the input has a header but nothing after it",
+        info.name));
+  }
+  if (report->input.rows_used == 0) {
+    return Status::Error(fmt::format(
+        "{}: no rows to analyze: all {} rows were skipped; {}", info.name,
+        report->input.rows_read, report->input.warnings.front()));
+  }
+  for (size_t i = 0; i < analyzers.size(); ++i) {
+    status = analyzers[i]->Finish(*pipeline.totals()[i], report);
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+}  // namespace errscope

@@ -1,0 +1,275 @@
+// CSV and TSV (RFC 4180): quoted fields, doubled quotes, delimiters and
+// newlines inside quotes, CRLF, a UTF-8 byte order mark. Blank lines are
+// skipped. A quote in the middle of an unquoted field is taken literally (as
+// Python's csv module does); text after a closing quote is an error.
+#include <algorithm>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "chunking_reader.h"
+
+namespace errscope {
+namespace {
+
+class CsvReader : public ChunkingReader {
+ public:
+  CsvReader(std::unique_ptr<ByteSource> source, const SourceInfo& info,
+            const ReaderOptions& options)
+      : ChunkingReader(std::move(source), info, options) {}
+
+  bool ReadHeader(Status* status);
+
+  bool ParseChunk(const Chunk& chunk, RawBatch* batch,
+                  Status* status) const override;
+
+ protected:
+  bool Scan(bool at_eof, Status* status) override;
+  void ShiftOffsets(size_t count) override {
+    record_start_ -= count;
+    line_start_ -= count;
+  }
+
+ private:
+  enum class State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
+
+  void EndRecord(size_t end);
+  /// Splits one record into fields, appended to `fields`; fields that
+  /// needed unescaping live in `owned`.
+  bool SplitRecord(std::string_view data, const RecordSpan& span,
+                   std::vector<std::string_view>* fields,
+                   std::deque<std::string>* owned, Status* status) const;
+  char delimiter() const { return options_.delimiter; }
+
+  State state_ = State::kFieldStart;
+  size_t record_start_ = 0;  ///< Offset in pending_ of the current record.
+  size_t line_start_ = 0;    ///< Offset in pending_ of the current line.
+  int64_t line_ = 1;
+  int64_t record_line_ = 1;
+  int64_t record_column_ = 1;
+  int64_t quote_line_ = 0;  ///< Where the open quoted field started.
+  int64_t quote_column_ = 0;
+};
+
+void CsvReader::EndRecord(size_t end) {
+  const char* p = pending_.data();
+  size_t length = end - record_start_;
+  bool blank = length == 0 || (length == 1 && p[record_start_] == '\r');
+  if (!blank) {
+    records_.push_back({static_cast<uint32_t>(record_start_),
+                        static_cast<uint32_t>(end), record_line_,
+                        static_cast<int32_t>(record_column_)});
+  }
+  state_ = State::kFieldStart;
+  record_start_ = end + 1;
+  line_start_ = end + 1;
+  ++line_;
+  record_line_ = line_;
+  record_column_ = 1;
+}
+
+bool CsvReader::Scan(bool at_eof, Status* status) {
+  const char* p = pending_.data();
+  const size_t n = pending_.size();
+  const char delim = delimiter();
+  for (size_t i = scan_pos_; i < n; ++i) {
+    const char c = p[i];
+    switch (state_) {
+      case State::kFieldStart:
+        if (c == '"') {
+          state_ = State::kQuoted;
+          quote_line_ = line_;
+          quote_column_ = static_cast<int64_t>(i - line_start_) + 1;
+        } else if (c == '\n') {
+          EndRecord(i);
+        } else if (c != delim) {
+          state_ = State::kUnquoted;
+        }
+        break;
+      case State::kUnquoted: {
+        // Fast path: jump to the next delimiter or newline.
+        const char* stop = p + i;
+        while (stop < p + n && *stop != delim && *stop != '\n') ++stop;
+        i = static_cast<size_t>(stop - p);
+        if (i == n) break;
+        if (*stop == '\n') {
+          EndRecord(i);
+        } else {
+          state_ = State::kFieldStart;
+        }
+        break;
+      }
+      case State::kQuoted:
+        if (c == '"') {
+          state_ = State::kQuoteInQuoted;
+        } else if (c == '\n') {
+          ++line_;
+          line_start_ = i + 1;
+        }
+        break;
+      case State::kQuoteInQuoted:
+        if (c == '"') {
+          state_ = State::kQuoted;
+        } else if (c == delim) {
+          state_ = State::kFieldStart;
+        } else if (c == '\n') {
+          EndRecord(i);
+        } else {
+          state_ = State::kUnquoted;  // SplitRecord reports it
+        }
+        break;
+    }
+  }
+  scan_pos_ = n;
+  if (!at_eof) return true;
+  if (state_ == State::kQuoted) {
+    *status = Status::Error(
+        Where(quote_line_, quote_column_) +
+        "unterminated quoted field: the quote opened here is never closed");
+    return false;
+  }
+  if (record_start_ < n) EndRecord(n);
+  return true;
+}
+
+bool CsvReader::SplitRecord(std::string_view data, const RecordSpan& span,
+                            std::vector<std::string_view>* fields,
+                            std::deque<std::string>* owned,
+                            Status* status) const {
+  const char delim = delimiter();
+  size_t pos = span.begin;
+  size_t end = span.end;
+  if (end > pos && data[end - 1] == '\r') --end;
+  for (;;) {
+    if (pos < end && data[pos] == '"') {
+      size_t j = pos + 1;
+      bool escaped = false;
+      for (;;) {
+        const void* q = std::memchr(data.data() + j, '"', end - j);
+        if (q == nullptr) {  // cannot happen after Scan; keep it safe
+          j = end;
+          break;
+        }
+        j = static_cast<size_t>(static_cast<const char*>(q) - data.data());
+        if (j + 1 < end && data[j + 1] == '"') {
+          escaped = true;
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      std::string_view inner = data.substr(pos + 1, j - pos - 1);
+      if (escaped) {
+        std::string& text = owned->emplace_back();
+        text.reserve(inner.size());
+        for (size_t k = 0; k < inner.size(); ++k) {
+          text += inner[k];
+          if (inner[k] == '"') ++k;  // skip the doubling quote
+        }
+        fields->push_back(text);
+      } else {
+        fields->push_back(inner);
+      }
+      pos = j + 1;
+      if (pos < end && data[pos] != delim) {
+        int64_t line = span.line;
+        int64_t column = span.column;
+        AdvanceLineColumn(data, span.begin, pos, &line, &column);
+        *status = Status::Error(
+            Where(line, column) +
+            fmt::format("unexpected {} after a closing quote: a quote inside "
+                        "a quoted field must be doubled (\"\")",
+                        QuoteForMessage(data.substr(pos, 1))));
+        return false;
+      }
+    } else {
+      const void* d = std::memchr(data.data() + pos, delim, end - pos);
+      size_t stop = d ? static_cast<size_t>(static_cast<const char*>(d) -
+                                            data.data())
+                      : end;
+      fields->push_back(data.substr(pos, stop - pos));
+      pos = stop;
+    }
+    if (pos >= end) return true;
+    ++pos;  // the delimiter
+    if (pos == end) {  // a trailing delimiter opens one last empty field
+      fields->push_back(std::string_view());
+      return true;
+    }
+  }
+}
+
+bool CsvReader::ReadHeader(Status* status) {
+  if (!ReadBlock(status)) return false;
+  SkipByteOrderMark();
+  if (delimiter() == 0) {
+    // Sniff from the first line: tab or semicolon when the line has them
+    // and no comma, else comma.
+    std::string_view head(pending_);
+    head = head.substr(0, head.find('\n'));
+    auto count = [&](char c) { return std::count(head.begin(), head.end(), c); };
+    options_.delimiter = ',';
+    if (count(',') == 0 && count('\t') > 0) options_.delimiter = '\t';
+    if (count(',') == 0 && count('\t') == 0 && count(';') > 0) {
+      options_.delimiter = ';';
+    }
+  }
+  format_ = delimiter() == '\t' ? InputFormat::kTsv : InputFormat::kCsv;
+  std::string text;
+  RecordSpan span;
+  if (!TakeFirstRecord(&text, &span, status)) {
+    if (status->ok()) {
+      *status = Status::Error(
+          fmt::format("{}: empty input: expected a header line", source_name_));
+    }
+    return false;
+  }
+  std::vector<std::string_view> names;
+  std::deque<std::string> owned;
+  RecordSpan whole{0, static_cast<uint32_t>(text.size()), span.line,
+                   span.column};
+  if (!SplitRecord(text, whole, &names, &owned, status)) return false;
+  for (size_t i = 0; i < names.size(); ++i) {
+    // pandas writes its index with an empty header cell; give it a name.
+    columns_.push_back(names[i].empty() ? fmt::format("column_{}", i + 1)
+                                        : std::string(names[i]));
+  }
+  return true;
+}
+
+bool CsvReader::ParseChunk(const Chunk& chunk, RawBatch* batch,
+                           Status* status) const {
+  batch->Clear();
+  batch->num_columns = columns_.size();
+  batch->first_row = chunk.first_row;
+  batch->cells.reserve(chunk.records.size() * columns_.size());
+  batch->lines.reserve(chunk.records.size());
+  for (const RecordSpan& span : chunk.records) {
+    size_t before = batch->cells.size();
+    if (!SplitRecord(chunk.data, span, &batch->cells, &batch->owned, status)) {
+      return false;
+    }
+    size_t fields = batch->cells.size() - before;
+    if (fields != columns_.size()) {
+      *status = Status::Error(
+          Where(span.line) +
+          fmt::format("{} field{}, header has {}", fields,
+                      fields == 1 ? "" : "s", columns_.size()));
+      return false;
+    }
+    batch->lines.push_back(span.line);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<RecordReader> MakeCsvReader(std::unique_ptr<ByteSource> source,
+                                            const SourceInfo& info,
+                                            const ReaderOptions& options,
+                                            Status* status) {
+  auto reader = std::make_unique<CsvReader>(std::move(source), info, options);
+  if (!reader->ReadHeader(status)) return nullptr;
+  return reader;
+}
+
+}  // namespace errscope

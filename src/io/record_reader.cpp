@@ -1,0 +1,136 @@
+#include <algorithm>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "chunking_reader.h"
+
+namespace errscope {
+
+namespace {
+constexpr size_t kBlockSize = 1 << 20;
+}
+
+ChunkingReader::ChunkingReader(std::unique_ptr<ByteSource> source,
+                               const SourceInfo& info,
+                               const ReaderOptions& options)
+    : source_(std::move(source)), options_(options) {
+  source_name_ = info.name;
+}
+
+bool ChunkingReader::ReadBlock(Status* status) {
+  size_t old_size = pending_.size();
+  pending_.resize(old_size + kBlockSize);
+  size_t got = 0;
+  bool ok = source_->Read(pending_.data() + old_size, kBlockSize, &got, status);
+  pending_.resize(old_size + (ok ? got : 0));
+  if (ok && got == 0) eof_ = true;
+  return ok;
+}
+
+void ChunkingReader::SkipByteOrderMark() {
+  if (pending_.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    pending_.erase(0, 3);
+  }
+}
+
+bool ChunkingReader::TakeFirstRecord(std::string* text, RecordSpan* span,
+                                     Status* status) {
+  while (records_.empty()) {
+    if (finished_scan_) return false;
+    if (!Scan(eof_, status)) return false;
+    if (eof_) finished_scan_ = true;
+    if (!records_.empty()) break;
+    if (!eof_ && !ReadBlock(status)) return false;
+  }
+  *span = records_.front();
+  records_.erase(records_.begin());
+  text->assign(pending_, span->begin, span->end - span->begin);
+  return true;
+}
+
+bool ChunkingReader::NextChunk(Chunk* chunk, Status* status) {
+  chunk->records.clear();
+  chunk->data.clear();
+  for (;;) {
+    if (!finished_scan_) {
+      if (!Scan(eof_, status)) return false;
+      if (eof_) finished_scan_ = true;
+    }
+    size_t cut = records_.empty() ? 0 : records_.back().end;
+    bool big_enough = cut >= options_.chunk_bytes;
+    if (big_enough || finished_scan_) break;
+    if (!ReadBlock(status)) return false;
+  }
+  if (records_.empty()) return false;
+
+  // Records end before their newline; the chunk takes everything up to the
+  // last record's end and the newline after it.
+  size_t cut = std::min(pending_.size(), size_t{records_.back().end} + 1);
+  chunk->data.assign(pending_, 0, cut);
+  chunk->records.swap(records_);
+  chunk->first_row = rows_emitted_;
+  rows_emitted_ += static_cast<int64_t>(chunk->records.size());
+  records_.clear();
+  pending_.erase(0, cut);
+  scan_pos_ -= std::min(scan_pos_, cut);
+  ShiftOffsets(cut);
+  return true;
+}
+
+std::string ChunkingReader::Where(int64_t line, int64_t column) const {
+  return errscope::Where(source_name_, line, column);
+}
+
+void AdvanceLineColumn(std::string_view text, size_t begin, size_t end,
+                       int64_t* line, int64_t* column) {
+  for (size_t i = begin; i < end && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++*line;
+      *column = 1;
+    } else {
+      ++*column;
+    }
+  }
+}
+
+std::unique_ptr<RecordReader> OpenRecordReader(
+    std::unique_ptr<ByteSource> source, const SourceInfo& info,
+    const ReaderOptions& options, Status* status) {
+  InputFormat format = options.format;
+  if (format == InputFormat::kAuto) format = FormatFromPath(info.name);
+  if (format == InputFormat::kAuto && options.delimiter != 0) {
+    format = InputFormat::kCsv;
+  }
+  if (format == InputFormat::kJson || format == InputFormat::kAuto) {
+    // Look at the first non-blank byte: '[' is a JSON array, '{' JSON Lines
+    // (also for a .json file, as pandas' to_json(lines=True) writes them).
+    std::string head(4096, '\0');
+    size_t got = 0;
+    if (!source->Read(head.data(), head.size(), &got, status)) return nullptr;
+    head.resize(got);
+    size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+    while (i < head.size() && std::strchr(" \t\r\n", head[i]) != nullptr) ++i;
+    char first = i < head.size() ? head[i] : '\0';
+    if (first == '{') {
+      format = InputFormat::kJsonLines;
+    } else if (first == '[') {
+      format = InputFormat::kJson;
+    } else if (format == InputFormat::kAuto) {
+      format = InputFormat::kCsv;
+    }
+    // Give the reader the bytes already taken, followed by the rest.
+    source = MakePrefixedSource(std::move(head), std::move(source));
+  }
+  if (format == InputFormat::kJson || format == InputFormat::kJsonLines) {
+    return MakeJsonReader(std::move(source), info, options,
+                          format == InputFormat::kJsonLines, status);
+  }
+  ReaderOptions csv_options = options;
+  if (format == InputFormat::kTsv && csv_options.delimiter == 0) {
+    csv_options.delimiter = '\t';
+  }
+  return MakeCsvReader(std::move(source), info, csv_options, status);
+}
+
+}  // namespace errscope
+

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace errscope {
+
+/// ANSI styles for terminal output; applied only when colour is on.
+enum class Style { kPlain, kBold, kDim, kGood, kWarn, kBad };
+
+/// Wraps `text` in the escape codes of `style` when `color` is on.
+std::string Styled(std::string_view text, Style style, bool color);
+
+/// Display width of UTF-8 text (code points; good enough for labels).
+size_t DisplayWidth(std::string_view text);
+
+/// "32,561".
+std::string Thousands(int64_t value);
+
+/// Shortens `text` to `width` display columns with a trailing "…".
+std::string Truncate(std::string_view text, size_t width);
+
+/// A table of aligned columns for the text report. Widths are measured on
+/// the plain text, so colour never breaks alignment.
+class TextTable {
+ public:
+  enum class Align { kLeft, kRight };
+  struct Cell {
+    std::string text;
+    Style style = Style::kPlain;
+  };
+
+  explicit TextTable(std::vector<Align> aligns) : aligns_(std::move(aligns)) {}
+  void AddRow(std::vector<Cell> cells) { rows_.push_back(std::move(cells)); }
+  void AddSeparator() { rows_.emplace_back(); }
+  /// Renders with `gap` spaces between columns and `indent` before each row.
+  std::string Render(bool color, size_t indent = 2, size_t gap = 3) const;
+
+ private:
+  std::vector<Align> aligns_;
+  std::vector<std::vector<Cell>> rows_;
+};
+
+}  // namespace errscope

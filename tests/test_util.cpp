@@ -1,0 +1,131 @@
+#include "test_util.h"
+
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "errscope/byte_source.h"
+
+namespace errscope::test {
+
+std::string SourcePath(const std::string& relative) {
+  return std::string(ERRSCOPE_SOURCE_DIR) + "/" + relative;
+}
+
+CliResult RunCli(const std::vector<std::string>& args) {
+  std::vector<const char*> argv = {"errscope"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  cli::Streams streams{out, err, false, false};
+  CliResult result;
+  result.exit_code =
+      cli::Main(static_cast<int>(argv.size()), argv.data(), streams);
+  result.out = out.str();
+  result.err = err.str();
+  return result;
+}
+
+CliResult RunBinary(const std::string& command) {
+  TempDir dir;
+  std::string err_path = dir.path() + "/stderr";
+  std::string full = std::string(ERRSCOPE_BINARY) + " " + command + " 2>" +
+                     err_path;
+  CliResult result;
+  FILE* pipe = ::popen(full.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+    result.out.append(buffer, n);
+  }
+  int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+TempDir::TempDir() {
+  std::string pattern = "/tmp/errscope-test-XXXXXX";
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string TempDir::Write(const std::string& name,
+                           const std::string& contents) const {
+  std::string path = path_ + "/" + name;
+  std::ofstream(path, std::ios::binary) << contents;
+  return path;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool ParseAll(const std::string& data, const std::string& name,
+              const ReaderOptions& options, ParsedInput* parsed,
+              std::string* error) {
+  SourceInfo info;
+  info.name = name;
+  Status status;
+  auto reader = OpenRecordReader(OpenString(data, &info), info, options,
+                                 &status);
+  if (!reader) {
+    *error = status.message();
+    return false;
+  }
+  parsed->columns = reader->column_names();
+  parsed->format = FormatName(reader->format());
+  Chunk chunk;
+  RawBatch batch;
+  int64_t expected_row = 0;
+  while (reader->NextChunk(&chunk, &status)) {
+    REQUIRE(chunk.first_row == expected_row);
+    if (!reader->ParseChunk(chunk, &batch, &status)) break;
+    for (size_t r = 0; r < batch.rows(); ++r) {
+      std::vector<std::string> row;
+      for (size_t c = 0; c < batch.num_columns; ++c) {
+        row.emplace_back(batch.cell(r, c));
+      }
+      parsed->rows.push_back(std::move(row));
+      parsed->lines.push_back(batch.lines[r]);
+    }
+    expected_row += static_cast<int64_t>(batch.rows());
+  }
+  if (!status.ok()) {
+    *error = status.message();
+    return false;
+  }
+  return true;
+}
+
+std::string Gzip(const std::string& data) {
+  z_stream s{};
+  REQUIRE(deflateInit2(&s, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) ==
+          Z_OK);
+  std::string out(deflateBound(&s, data.size()) + 64, '\0');
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  s.avail_in = static_cast<uInt>(data.size());
+  s.next_out = reinterpret_cast<Bytef*>(out.data());
+  s.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&s, Z_FINISH) == Z_STREAM_END);
+  out.resize(s.total_out);
+  deflateEnd(&s);
+  return out;
+}
+
+}  // namespace errscope::test

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "errscope/record_reader.h"
+
+namespace errscope::test {
+
+/// Absolute path of a file in the source tree ("examples/animals.csv").
+std::string SourcePath(const std::string& relative);
+
+/// What a CLI run printed and returned.
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs errscope in-process with `args` (without the program name).
+CliResult RunCli(const std::vector<std::string>& args);
+
+/// Runs the real binary through the shell: `command` is appended to the
+/// binary's path (so it may contain redirections and pipes).
+CliResult RunBinary(const std::string& command);
+
+/// A fresh directory under /tmp, removed with its files at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  /// Writes `contents` to path()/name and returns the full path.
+  std::string Write(const std::string& name, const std::string& contents) const;
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path);
+
+/// Every record of an input given as a string, parsed into cells
+/// (`chunk_bytes` small to exercise chunking). Fails the test on error.
+struct ParsedInput {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int64_t> lines;
+  std::string format;
+};
+/// Returns false and sets `error` instead when the input is malformed.
+bool ParseAll(const std::string& data, const std::string& name,
+              const ReaderOptions& options, ParsedInput* parsed,
+              std::string* error);
+
+/// gzip-compresses `data` (one member).
+std::string Gzip(const std::string& data);
+
+}  // namespace errscope::test
