@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace errscope {
 
@@ -13,20 +15,32 @@ bool ParseNumber(std::string_view text, double* value) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
     text.remove_suffix(1);
   }
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+    if (!text.empty() && text.front() == '-') return false;  // "+-1"
+  }
   if (text.empty()) return false;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
                                    *value);
-  // from_chars reports out-of-range (1e400) as an error: it is not finite.
+  // from_chars reports out-of-range as an error without a value: 1e400 is
+  // ±infinity but 1e-400 is ±0 (the correctly rounded values, as strtod
+  // gives them; errscope never changes the C locale).
   if (ec == std::errc::result_out_of_range) {
-    *value = text.front() == '-' ? -HUGE_VAL : HUGE_VAL;
+    if (end != text.data() + text.size()) return false;  // "1e400x"
+    *value = std::strtod(std::string(text).c_str(), nullptr);
     return true;
   }
   return ec == std::errc() && end == text.data() + text.size();
 }
 
 std::string ClassKey(std::string_view spelling, bool* numeric, double* value) {
-  *numeric = ParseNumber(spelling, value) && std::isfinite(*value);
+  // A class spelling is numeric only without surrounding blanks (cells are
+  // not trimmed: " 1" is not "1"), unlike a confidence cell.
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  bool padded = !spelling.empty() &&
+                (blank(spelling.front()) || blank(spelling.back()));
+  *numeric =
+      !padded && ParseNumber(spelling, value) && std::isfinite(*value);
   std::string key(1, *numeric ? '#' : '$');
   if (!*numeric) return key.append(spelling);
   if (*value == 0) *value = 0;  // -0 and 0 are one class

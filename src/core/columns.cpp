@@ -22,6 +22,10 @@ const std::vector<std::string> kPredNames = {
 const std::vector<std::string> kConfidenceNames = {
     "confidence", "conf", "score", "prob", "probability", "proba",
     "maxproba", "maxprob", "yscore", "predproba", "predprob"};
+/// When no confidence name matches exactly: a name ending with one of these
+/// ("spam_score", "max_prob").
+const std::vector<std::string> kConfidenceSuffixes = {
+    "confidence", "score", "probability", "proba", "prob"};
 const std::vector<std::string> kIdNames = {"id", "rowid", "exampleid",
                                            "sampleid", "recordid", "uid",
                                            "index", "key"};
@@ -36,6 +40,17 @@ std::string Normalize(std::string_view name) {
     if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
   }
   return out;
+}
+
+/// Whether `name` is `prefix` (lower case) followed by at least one byte.
+bool StartsWithNoCase(std::string_view name, std::string_view prefix) {
+  if (name.size() <= prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(name[i])) != prefix[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string ColumnList(const std::vector<std::string>& names) {
@@ -59,6 +74,9 @@ class Resolver {
   bool Find(const std::string& name, const char* option, int* index);
   /// The first unused column whose normalised name is in `candidates`.
   int Detect(const std::vector<std::string>& candidates) const;
+  /// The first unused column whose normalised name ends with one of
+  /// `suffixes` and that no probability prefix claims.
+  int DetectSuffix(const std::vector<std::string>& suffixes) const;
   bool Used(int index) const { return used_.count(index) > 0; }
   bool Take(const std::optional<std::string>& name, const char* option,
             const std::vector<std::string>& candidates, int* index);
@@ -94,6 +112,24 @@ int Resolver::Detect(const std::vector<std::string>& candidates) const {
   for (const std::string& wanted : candidates) {
     for (size_t i = 0; i < names_.size(); ++i) {
       if (!Used(static_cast<int>(i)) && Normalize(names_[i]) == wanted) {
+        return static_cast<int>(i);
+      }
+    }
+  }
+  return -1;
+}
+
+int Resolver::DetectSuffix(const std::vector<std::string>& suffixes) const {
+  for (const std::string& suffix : suffixes) {
+    for (size_t i = 0; i < names_.size(); ++i) {
+      std::string name = Normalize(names_[i]);
+      bool prefixed = std::any_of(
+          kProbaPrefixes.begin(), kProbaPrefixes.end(),
+          [&](const std::string& p) { return StartsWithNoCase(names_[i], p); });
+      if (!Used(static_cast<int>(i)) && !prefixed &&
+          name.size() > suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
+              0) {
         return static_cast<int>(i);
       }
     }
@@ -142,11 +178,7 @@ bool Resolver::ResolveProbabilities() {
     for (const std::string& prefix : kProbaPrefixes) {
       std::vector<int> found;
       for (size_t i = 0; i < names_.size(); ++i) {
-        std::string lower = names_[i];
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
-        if (!Used(static_cast<int>(i)) && lower.size() > prefix.size() &&
-            lower.compare(0, prefix.size(), prefix) == 0) {
+        if (!Used(static_cast<int>(i)) && StartsWithNoCase(names_[i], prefix)) {
           found.push_back(static_cast<int>(i));
         }
       }
@@ -261,6 +293,10 @@ Status Resolver::Run() {
   if (!Take(options_.confidence, "--confidence", kConfidenceNames,
             &m_.confidence)) {
     return status_;
+  }
+  if (m_.confidence < 0 && !options_.confidence) {
+    m_.confidence = DetectSuffix(kConfidenceSuffixes);
+    if (m_.confidence >= 0) used_.insert(m_.confidence);
   }
   if (!ResolveProbabilities() || !ResolvePredSource() || !ResolveFeatures()) {
     return status_;

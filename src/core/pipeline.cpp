@@ -237,6 +237,11 @@ std::string LinesText(const LineTally& tally) {
   return fmt::format("line{} {}", tally.count == 1 ? "" : "s", lines);
 }
 
+/// "1 row has" / "3 rows have".
+std::string Rows(int64_t count, const char* one, const char* many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
 void FillInputSection(const SourceInfo& info, const RecordReader& reader,
                       const ColumnMapping& m, const InputTally& tally,
                       InputSection* input) {
@@ -281,17 +286,17 @@ void FillInputSection(const SourceInfo& info, const RecordReader& reader,
   }
   if (tally.proba_sum_off.count > 0) {
     w.push_back(fmt::format(
-        "{} row{} have probabilities that do not sum to 1 (off by more than "
+        "{} probabilities that do not sum to 1 (off by more than "
         "0.01) ({}); they are used as given",
-        tally.proba_sum_off.count, tally.proba_sum_off.count == 1 ? "" : "s",
+        Rows(tally.proba_sum_off.count, "row has", "rows have"),
         LinesText(tally.proba_sum_off)));
   }
   if (tally.pred_not_in_probabilities.count > 0) {
     w.push_back(fmt::format(
-        "{} row{} predict a class that has no probability column ({}); their "
+        "{} a class that has no probability column ({}); their "
         "confidence is unknown",
-        tally.pred_not_in_probabilities.count,
-        tally.pred_not_in_probabilities.count == 1 ? "" : "s",
+        Rows(tally.pred_not_in_probabilities.count, "row predicts",
+             "rows predict"),
         LinesText(tally.pred_not_in_probabilities)));
   }
   if (!tally.unknown_key.empty()) {

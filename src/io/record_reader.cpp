@@ -51,26 +51,35 @@ bool ChunkingReader::TakeFirstRecord(std::string* text, RecordSpan* span,
 bool ChunkingReader::NextChunk(Chunk* chunk, Status* status) {
   chunk->records.clear();
   chunk->data.clear();
-  for (;;) {
-    if (!finished_scan_) {
-      if (!Scan(eof_, status)) return false;
-      if (eof_) finished_scan_ = true;
-    }
-    size_t cut = records_.empty() ? 0 : records_.back().end;
-    bool big_enough = cut >= options_.chunk_bytes;
-    if (big_enough || finished_scan_) break;
-    if (!ReadBlock(status)) return false;
+  auto enough = [&] {
+    return !records_.empty() && records_.back().end >= options_.chunk_bytes;
+  };
+  while (!enough() && !finished_scan_) {
+    if (!Scan(eof_, status)) return false;
+    if (eof_) finished_scan_ = true;
+    if (!enough() && !finished_scan_ && !ReadBlock(status)) return false;
   }
   if (records_.empty()) return false;
 
-  // Records end before their newline; the chunk takes everything up to the
-  // last record's end and the newline after it.
-  size_t cut = std::min(pending_.size(), size_t{records_.back().end} + 1);
+  // Take the records up to the first that reaches the target size.
+  size_t take = 0;
+  while (take + 1 < records_.size() &&
+         records_[take].end < options_.chunk_bytes) {
+    ++take;
+  }
+  ++take;
+  // Records end before their newline; the chunk takes the newline too.
+  const size_t cut =
+      std::min(pending_.size(), size_t{records_[take - 1].end} + 1);
   chunk->data.assign(pending_, 0, cut);
-  chunk->records.swap(records_);
+  chunk->records.assign(records_.begin(), records_.begin() + take);
   chunk->first_row = rows_emitted_;
-  rows_emitted_ += static_cast<int64_t>(chunk->records.size());
-  records_.clear();
+  rows_emitted_ += static_cast<int64_t>(take);
+  records_.erase(records_.begin(), records_.begin() + take);
+  for (RecordSpan& r : records_) {
+    r.begin -= static_cast<uint32_t>(cut);
+    r.end -= static_cast<uint32_t>(cut);
+  }
   pending_.erase(0, cut);
   scan_pos_ -= std::min(scan_pos_, cut);
   ShiftOffsets(cut);

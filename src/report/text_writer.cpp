@@ -38,7 +38,7 @@ std::string InputLines(const InputSection& in, bool color) {
   if (c.pred) columns += fmt::format(" pred={}", *c.pred);
   if (in.pred_source == "argmax") columns += " pred=argmax(probabilities)";
   if (in.pred_source == "threshold") {
-    columns += fmt::format(" pred={} if {} >= {} ", *in.positive,
+    columns += fmt::format(" pred={} if {} >= {}", *in.positive,
                            c.confidence.value_or("score"), *in.threshold);
   } else if (c.confidence) {
     columns += fmt::format(" confidence={}", *c.confidence);
