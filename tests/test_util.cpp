@@ -33,10 +33,15 @@ CliResult RunCli(const std::vector<std::string>& args) {
 }
 
 CliResult RunBinary(const std::string& command) {
+  return RunShell("\"$ERRSCOPE\" " + command);
+}
+
+CliResult RunShell(const std::string& script) {
   TempDir dir;
   std::string err_path = dir.path() + "/stderr";
-  std::string full = std::string(ERRSCOPE_BINARY) + " " + command + " 2>" +
-                     err_path;
+  std::string script_path = dir.Write("script.sh", script + "\n");
+  std::string full = std::string("ERRSCOPE='") + ERRSCOPE_BINARY +
+                     "' /bin/sh " + script_path + " 2>" + err_path;
   CliResult result;
   FILE* pipe = ::popen(full.c_str(), "r");
   REQUIRE(pipe != nullptr);

@@ -24,6 +24,9 @@ CliResult RunCli(const std::vector<std::string>& args);
 /// binary's path (so it may contain redirections and pipes).
 CliResult RunBinary(const std::string& command);
 
+/// Runs a /bin/sh script in which "$ERRSCOPE" is the real binary.
+CliResult RunShell(const std::string& script);
+
 /// A fresh directory under /tmp, removed with its files at destruction.
 class TempDir {
  public:

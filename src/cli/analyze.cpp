@@ -109,10 +109,8 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
   ColumnOptions& c = o.request.columns;
   CLI::App* cmd = app.add_subcommand(
       "analyze",
-      "Confusion matrix, per-class precision/recall/F1, averages, balanced\n"
-      "accuracy, Cohen's kappa, MCC and the most confused pairs.\n"
-      "Columns are detected by name when not given; the report says which\n"
-      "were used.");
+      "Report where a classifier is wrong: confusion matrix, per-class "
+      "metrics, most confused pairs");
   cmd->add_option("FILE", o.input,
                   "Predictions: .csv .tsv .json .jsonl/.ndjson, optionally "
                   ".gz; '-' reads stdin")
@@ -216,6 +214,13 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
       ->group(binary);
 
   cmd->footer(
+      "Reports the confusion matrix (rows: true labels), per-class\n"
+      "precision/recall/F1 and support, macro/weighted/micro averages,\n"
+      "balanced accuracy, Cohen's kappa, MCC and the most confused pairs,\n"
+      "with scikit-learn's definitions (docs/metrics.md). Columns are\n"
+      "detected by name when not given; the report says which were used.\n"
+      "Rows with an empty label or prediction are skipped with a warning.\n"
+      "\n"
       "Examples:\n"
       "  errscope analyze examples/adult_predictions.csv.gz\n"
       "  errscope analyze examples/animals.csv --normalize true\n"
