@@ -5,7 +5,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,14 +83,37 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+namespace {
+/// Hands out at most `step` bytes per Read.
+class TrickleSource : public ByteSource {
+ public:
+  TrickleSource(std::string data, size_t step)
+      : data_(std::move(data)), step_(step) {}
+  bool Read(char* buffer, size_t capacity, size_t* got, Status*) override {
+    *got = std::min({capacity, step_, data_.size() - offset_});
+    std::memcpy(buffer, data_.data() + offset_, *got);
+    offset_ += *got;
+    return true;
+  }
+  uint64_t raw_bytes_read() const override { return offset_; }
+
+ private:
+  std::string data_;
+  size_t step_;
+  size_t offset_ = 0;
+};
+}  // namespace
+
 bool ParseAll(const std::string& data, const std::string& name,
               const ReaderOptions& options, ParsedInput* parsed,
-              std::string* error) {
+              std::string* error, size_t read_step) {
   SourceInfo info;
   info.name = name;
   Status status;
-  auto reader = OpenRecordReader(OpenString(data, &info), info, options,
-                                 &status);
+  std::unique_ptr<ByteSource> source =
+      read_step > 0 ? std::make_unique<TrickleSource>(data, read_step)
+                    : OpenString(data, &info);
+  auto reader = OpenRecordReader(std::move(source), info, options, &status);
   if (!reader) {
     *error = status.message();
     return false;
@@ -116,6 +141,24 @@ bool ParseAll(const std::string& data, const std::string& name,
     return false;
   }
   return true;
+}
+
+ParsedInput ParseOk(const std::string& data, const std::string& name,
+                    const ReaderOptions& options, size_t read_step) {
+  ParsedInput parsed;
+  std::string error;
+  bool ok = ParseAll(data, name, options, &parsed, &error, read_step);
+  INFO("error: " << error);
+  REQUIRE(ok);
+  return parsed;
+}
+
+std::string ParseFails(const std::string& data, const std::string& name,
+                       const ReaderOptions& options) {
+  ParsedInput parsed;
+  std::string error;
+  REQUIRE_FALSE(ParseAll(data, name, options, &parsed, &error));
+  return error;
 }
 
 std::string Gzip(const std::string& data) {

@@ -53,9 +53,19 @@ struct ParsedInput {
   std::string format;
 };
 /// Returns false and sets `error` instead when the input is malformed.
+/// With `read_step` > 0 the reader gets at most that many bytes per read, as
+/// from a pipe, so that every scanner state meets a block boundary.
 bool ParseAll(const std::string& data, const std::string& name,
               const ReaderOptions& options, ParsedInput* parsed,
-              std::string* error);
+              std::string* error, size_t read_step = 0);
+
+/// ParseAll that fails the test on a parse error.
+ParsedInput ParseOk(const std::string& data, const std::string& name,
+                    const ReaderOptions& options = {}, size_t read_step = 0);
+/// ParseAll that fails the test unless the input is rejected; returns the
+/// error message.
+std::string ParseFails(const std::string& data, const std::string& name,
+                       const ReaderOptions& options = {});
 
 /// gzip-compresses `data` (one member).
 std::string Gzip(const std::string& data);

@@ -70,6 +70,8 @@ class ClassIndex {
       return std::hash<std::string_view>{}(s);
     }
   };
+  /// Keeps the earliest spelling of class `id`; returns `id`.
+  int32_t NoteSeen(int32_t id, std::string_view spelling, int64_t position);
   int32_t InternKey(std::string key, std::string_view spelling,
                     int64_t position, bool numeric, double value);
 

@@ -34,13 +34,9 @@ bool ParseNumber(std::string_view text, double* value) {
 }
 
 std::string ClassKey(std::string_view spelling, bool* numeric, double* value) {
-  // A class spelling is numeric only without surrounding blanks (cells are
-  // not trimmed: " 1" is not "1"), unlike a confidence cell.
-  auto blank = [](char c) { return c == ' ' || c == '\t'; };
-  bool padded = !spelling.empty() &&
-                (blank(spelling.front()) || blank(spelling.back()));
-  *numeric =
-      !padded && ParseNumber(spelling, value) && std::isfinite(*value);
+  // Blanks around a number do not make it text (" 1" is 1), as pandas reads
+  // a numeric column; ParseNumber drops them.
+  *numeric = ParseNumber(spelling, value) && std::isfinite(*value);
   std::string key(1, *numeric ? '#' : '$');
   if (!*numeric) return key.append(spelling);
   if (*value == 0) *value = 0;  // -0 and 0 are one class
@@ -49,16 +45,21 @@ std::string ClassKey(std::string_view spelling, bool* numeric, double* value) {
   return key.append(buffer, result.ptr);
 }
 
+int32_t ClassIndex::NoteSeen(int32_t id, std::string_view spelling,
+                             int64_t position) {
+  ClassInfo& info = classes_[id];
+  if (position < info.first_seen) {
+    info.first_seen = position;
+    info.spelling = spelling;
+  }
+  return id;
+}
+
 int32_t ClassIndex::InternKey(std::string key, std::string_view spelling,
                               int64_t position, bool numeric, double value) {
   auto it = by_key_.find(key);
   if (it != by_key_.end()) {
-    ClassInfo& info = classes_[it->second];
-    if (position < info.first_seen) {
-      info.first_seen = position;
-      info.spelling = spelling;
-    }
-    return it->second;
+    return NoteSeen(it->second, spelling, position);
   }
   auto id = static_cast<int32_t>(classes_.size());
   classes_.push_back({key, std::string(spelling), position, numeric, value});
@@ -69,12 +70,7 @@ int32_t ClassIndex::InternKey(std::string key, std::string_view spelling,
 int32_t ClassIndex::Intern(std::string_view spelling, int64_t position) {
   auto hit = by_spelling_.find(spelling);
   if (hit != by_spelling_.end()) {
-    ClassInfo& info = classes_[hit->second];
-    if (position < info.first_seen) {
-      info.first_seen = position;
-      info.spelling = spelling;
-    }
-    return hit->second;
+    return NoteSeen(hit->second, spelling, position);
   }
   bool numeric = false;
   double value = 0;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "errscope/class_index.h"
 #include "errscope/text_similarity.h"
 
 namespace errscope {
@@ -195,6 +196,19 @@ bool Resolver::ResolveProbabilities() {
                         ? options_.proba_prefix->size()
                         : names_[column].find('_') + 1;
     m_.proba_classes.push_back(names_[column].substr(prefix));
+  }
+  for (size_t i = 0; i < m_.proba_classes.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      bool numeric = false;
+      double value = 0;
+      if (ClassKey(m_.proba_classes[i], &numeric, &value) ==
+          ClassKey(m_.proba_classes[j], &numeric, &value)) {
+        status_ = Status::Error(fmt::format(
+            "probability columns '{}' and '{}' name the same class",
+            names_[m_.proba_columns[j]], names_[m_.proba_columns[i]]));
+        return false;
+      }
+    }
   }
   if (m_.proba_field >= 0) {
     used_.insert(m_.proba_field);

@@ -199,7 +199,12 @@ bool CsvReader::SplitRecord(std::string_view data, const RecordSpan& span,
 }
 
 bool CsvReader::ReadHeader(Status* status) {
-  if (!ReadBlock(status)) return false;
+  // A read may return only a few bytes (the ones replayed after the gzip
+  // sniff, or a pipe's): read the whole first line before looking for a
+  // byte order mark and sniffing the delimiter.
+  do {
+    if (!ReadBlock(status)) return false;
+  } while (!eof_ && pending_.find('\n') == std::string::npos);
   SkipByteOrderMark();
   if (delimiter() == 0) {
     // Sniff from the first line: tab or semicolon when the line has them

@@ -37,7 +37,9 @@ class JsonReader : public ChunkingReader {
   bool Scan(bool at_eof, Status* status) override;
   void ShiftOffsets(size_t count) override {
     value_start_ -= std::min(value_start_, count);
-    line_start_ -= std::min(line_start_, count);
+    // The current line may have begun in a chunk already cut (records on one
+    // line): let the offset wrap, ColumnAt's unsigned difference stays right.
+    line_start_ -= count;
   }
 
  private:
@@ -278,7 +280,10 @@ bool JsonReader::ParseChunk(const Chunk& chunk, RawBatch* batch,
 }
 
 bool JsonReader::ReadColumns(Status* status) {
-  if (!ReadBlock(status)) return false;
+  // A read may return fewer bytes than a byte order mark has.
+  do {
+    if (!ReadBlock(status)) return false;
+  } while (!eof_ && pending_.size() < 3);
   SkipByteOrderMark();
   // Scan until the first record is known, without taking it: it is data.
   while (records_.empty() && !finished_scan_) {

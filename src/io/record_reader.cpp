@@ -8,7 +8,17 @@ namespace errscope {
 
 namespace {
 constexpr size_t kBlockSize = 1 << 20;
+
+/// The first byte after a byte order mark and whitespace; '\0' while `head`
+/// holds nothing else (or only part of the mark).
+char FirstNonBlank(std::string_view head) {
+  constexpr std::string_view kMark = "\xEF\xBB\xBF";
+  if (head.size() < kMark.size() && kMark.starts_with(head)) return '\0';
+  size_t i = head.starts_with(kMark) ? kMark.size() : 0;
+  while (i < head.size() && std::strchr(" \t\r\n", head[i]) != nullptr) ++i;
+  return i < head.size() ? head[i] : '\0';
 }
+}  // namespace
 
 ChunkingReader::ChunkingReader(std::unique_ptr<ByteSource> source,
                                const SourceInfo& info,
@@ -113,13 +123,18 @@ std::unique_ptr<RecordReader> OpenRecordReader(
   if (format == InputFormat::kJson || format == InputFormat::kAuto) {
     // Look at the first non-blank byte: '[' is a JSON array, '{' JSON Lines
     // (also for a .json file, as pandas' to_json(lines=True) writes them).
+    // A read may return only a few bytes: read on until that byte is seen.
     std::string head(4096, '\0');
-    size_t got = 0;
-    if (!source->Read(head.data(), head.size(), &got, status)) return nullptr;
-    head.resize(got);
-    size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-    while (i < head.size() && std::strchr(" \t\r\n", head[i]) != nullptr) ++i;
-    char first = i < head.size() ? head[i] : '\0';
+    size_t have = 0, got = 0;
+    char first = '\0';
+    do {
+      if (!source->Read(head.data() + have, head.size() - have, &got, status)) {
+        return nullptr;
+      }
+      have += got;
+      first = FirstNonBlank(std::string_view(head.data(), have));
+    } while (first == '\0' && got > 0 && have < head.size());
+    head.resize(have);
     if (first == '{') {
       format = InputFormat::kJsonLines;
     } else if (first == '[') {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace errscope {
 namespace {
@@ -13,7 +14,8 @@ using Catch::Matchers::WithinAbs;
 ConfusionSection Section(const CountMatrix& counts) {
   ConfusionSection s;
   for (Eigen::Index i = 0; i < counts.rows(); ++i) {
-    s.classes.push_back("c" + std::to_string(i));
+    // fmt, not "c" + std::to_string(i): GCC 12 warns falsely (-Wrestrict).
+    s.classes.push_back(fmt::format("c{}", i));
   }
   s.counts = counts;
   ComputeClassificationMetrics(&s);

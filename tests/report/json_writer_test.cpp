@@ -9,7 +9,6 @@ namespace {
 
 TEST_CASE("JSON report: undefined values are null, labels are strings") {
   Report report;
-  report.input.source = "-";
   report.input.columns.label = "y";
   ConfusionSection c;
   c.classes = {"1"};

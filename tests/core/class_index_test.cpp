@@ -1,0 +1,229 @@
+// ClassIndex, ClassKey and ParseNumber against the identity, spelling and
+// order rules of docs/metrics.md ("Classes").
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "errscope/class_index.h"
+
+namespace errscope {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+/// Interns `spellings` at positions 0, 1, 2, ... and returns their ids.
+std::vector<int32_t> InternAll(ClassIndex* index, const Strings& spellings) {
+  std::vector<int32_t> ids;
+  for (size_t i = 0; i < spellings.size(); ++i) {
+    ids.push_back(index->Intern(spellings[i], static_cast<int64_t>(i)));
+  }
+  return ids;
+}
+
+/// The display spellings in SortedIds order.
+Strings SortedSpellings(const ClassIndex& index) {
+  Strings out;
+  for (int32_t id : index.SortedIds()) out.push_back(index[id].spelling);
+  return out;
+}
+
+/// Whether `a` and `b` are interned as one class.
+bool SameClass(const std::string& a, const std::string& b) {
+  ClassIndex index;
+  return index.Intern(a, 0) == index.Intern(b, 1);
+}
+
+TEST_CASE("Spellings of the same finite number are one numeric class",
+          "[class_index]") {
+  ClassIndex index;
+  std::vector<int32_t> ids =
+      InternAll(&index, {"1", "1.0", "1e0", "+1", "01", "1.", "10e-1"});
+  CHECK(ids == std::vector<int32_t>(ids.size(), 0));
+  REQUIRE(index.size() == 1);
+  CHECK(index[0].numeric);
+  CHECK(index[0].key == "#1");
+  CHECK_THAT(index[0].value, Catch::Matchers::WithinAbs(1.0, 0));
+  CHECK(index[0].spelling == "1");
+
+  CHECK(SameClass(".5", "0.50"));
+  CHECK_FALSE(SameClass("1", "1.0000001"));
+}
+
+TEST_CASE("Minus zero and zero are one class", "[class_index]") {
+  ClassIndex index;
+  InternAll(&index, {"-0", "0", "0.0", "-0e3"});
+  REQUIRE(index.size() == 1);
+  CHECK(index[0].key == "#0");
+  CHECK(index[0].spelling == "-0");
+  CHECK_FALSE(std::signbit(index[0].value));
+}
+
+TEST_CASE("A number too small for a double is its rounded value, zero",
+          "[class_index]") {
+  // Correctly rounded, 1e-400 is 0: finite, hence numeric (metrics.md).
+  CHECK(SameClass("1e-400", "0"));
+  CHECK(SameClass("-1e-400", "0"));
+}
+
+TEST_CASE("Spellings with surrounding blanks are numeric classes",
+          "[class_index]") {
+  // metrics.md: blanks around a number are dropped before parsing (pandas
+  // reads " 1" in a numeric column as 1); the first spelling is displayed.
+  ClassIndex index;
+  std::vector<int32_t> ids = InternAll(&index, {" 1", "1", "1 ", "\t1", " a"});
+  CHECK(ids == std::vector<int32_t>{0, 0, 0, 0, 1});
+  CHECK(index[0].key == "#1");
+  CHECK(index[0].numeric);
+  CHECK(index[0].spelling == " 1");
+  CHECK(index[1].key == "$ a");
+  CHECK_FALSE(index[1].numeric);
+}
+
+TEST_CASE("Non-finite and non-numeric spellings are exact text classes",
+          "[class_index]") {
+  ClassIndex index;
+  const Strings spellings = {"nan", "NaN",  "inf", "-inf", "1e400",
+                             "a",   "A",    "0x10", "+-1", "1,5"};
+  std::vector<int32_t> ids = InternAll(&index, spellings);
+  REQUIRE(index.size() == spellings.size());
+  for (size_t i = 0; i < spellings.size(); ++i) {
+    INFO(spellings[i]);
+    CHECK(ids[i] == static_cast<int32_t>(i));
+    CHECK_FALSE(index[i].numeric);
+    CHECK(index[i].key == "$" + spellings[i]);
+  }
+  // A text class never equals a numeric one.
+  CHECK(index.Find("#1") == -1);
+  CHECK(index.Find("$nan") == 0);
+}
+
+TEST_CASE("SortedIds orders all-numeric classes by value", "[class_index]") {
+  ClassIndex index;
+  InternAll(&index, {"10", "2", "-1", "0.5", "1e1"});
+  CHECK(SortedSpellings(index) == Strings{"-1", "0.5", "2", "10"});
+}
+
+TEST_CASE("SortedIds orders mixed classes by UTF-8 bytes of the spelling",
+          "[class_index]") {
+  ClassIndex index;
+  InternAll(&index, {"b", "\xC3\xA9" /* é */, "10", "A", "2"});
+  CHECK(SortedSpellings(index) ==
+        Strings{"10", "2", "A", "b", "\xC3\xA9"});
+}
+
+TEST_CASE("SortedIds of an empty index is empty", "[class_index]") {
+  CHECK(ClassIndex().SortedIds().empty());
+}
+
+TEST_CASE("The spelling at the smallest position names the class",
+          "[class_index]") {
+  ClassIndex index;
+  CHECK(index.Intern("1.0", 7) == 0);
+  CHECK(index.Intern("1", 3) == 0);
+  CHECK(index.Intern("1e0", 5) == 0);
+  CHECK(index.Intern("1.0", 9) == 0);
+  CHECK(index[0].spelling == "1");
+  CHECK(index[0].first_seen == 3);
+
+  // The same again when the earlier position comes through the cache.
+  CHECK(index.Intern("1e0", 1) == 0);
+  CHECK(index[0].spelling == "1e0");
+  CHECK(index[0].first_seen == 1);
+}
+
+TEST_CASE("Positions put probability columns before rows, label before pred",
+          "[class_index]") {
+  CHECK(ClassIndex::ColumnPosition(0, 3) == -3);
+  CHECK(ClassIndex::ColumnPosition(2, 3) == -1);
+  CHECK(ClassIndex::RowPosition(1, false) == 2);
+  CHECK(ClassIndex::RowPosition(1, true) == 3);
+  CHECK(ClassIndex::RowPosition(2, false) == 4);
+}
+
+TEST_CASE("MergeFrom maps ids by key and keeps the earliest spelling",
+          "[class_index]") {
+  ClassIndex a;
+  CHECK(a.Intern("x", 4) == 0);
+  CHECK(a.Intern("1", 10) == 1);
+  ClassIndex b;
+  CHECK(b.Intern("1.0", 2) == 0);
+  CHECK(b.Intern("y", 6) == 1);
+  CHECK(b.Intern("x", 8) == 2);
+
+  std::vector<int32_t> remap = a.MergeFrom(b);
+  CHECK(remap == std::vector<int32_t>{1, 2, 0});
+  REQUIRE(a.size() == 3);
+  CHECK(a[1].spelling == "1.0");  // position 2 < 10
+  CHECK(a[1].first_seen == 2);
+  CHECK(a[0].spelling == "x");    // position 4 < 8
+  CHECK(a[0].first_seen == 4);
+  CHECK(a[2].spelling == "y");
+  CHECK(a.Find("$y") == 2);
+  // `b` is untouched.
+  CHECK(b.size() == 3);
+  CHECK(b[0].spelling == "1.0");
+}
+
+TEST_CASE("InternReserved adds a class no spelling can produce",
+          "[class_index]") {
+  ClassIndex index;
+  int32_t reserved = index.InternReserved("\x01neg", "(negative)", 100);
+  int32_t text = index.Intern("(negative)", 0);
+  CHECK(reserved != text);
+  CHECK(index.Find("\x01neg") == reserved);
+  CHECK(index[reserved].spelling == "(negative)");
+  CHECK_FALSE(index[reserved].numeric);
+}
+
+struct NumberCase {
+  std::string text;
+  bool ok;
+  double value;  // checked when ok
+};
+
+TEST_CASE("ParseNumber parses a whole cell", "[class_index]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<NumberCase> cases = {
+      {"1", true, 1},          {" 1\t", true, 1},      {"+1", true, 1},
+      {"-2.5", true, -2.5},    {".5", true, 0.5},      {"1.", true, 1},
+      {"1E3", true, 1000},     {"0.125", true, 0.125}, {"1e400", true, inf},
+      {"-1e400", true, -inf},  {"1e-400", true, 0},    {"inf", true, inf},
+      {"1x", false, 0},        {"", false, 0},         {"  ", false, 0},
+      {"+", false, 0},         {"+-1", false, 0},      {"--1", false, 0},
+      {"1e400x", false, 0},    {"0x10", false, 0},     {"1,5", false, 0},
+      {"1 2", false, 0},       {"1e", false, 0},       {".", false, 0},
+  };
+  for (const NumberCase& c : cases) {
+    INFO("text: \"" << c.text << '"');
+    double value = 12345;
+    REQUIRE(ParseNumber(c.text, &value) == c.ok);
+    if (!c.ok) continue;
+    if (std::isinf(c.value)) {
+      CHECK(value == c.value);
+    } else {
+      CHECK_THAT(value, Catch::Matchers::WithinAbs(c.value, 0));
+    }
+  }
+}
+
+TEST_CASE("ParseNumber reads nan as a non-finite number", "[class_index]") {
+  double value = 0;
+  REQUIRE(ParseNumber("nan", &value));
+  CHECK(std::isnan(value));
+}
+
+TEST_CASE("ClassKey gives the shortest number or the text", "[class_index]") {
+  bool numeric = false;
+  double value = 0;
+  CHECK(ClassKey("2.50", &numeric, &value) == "#2.5");
+  CHECK(numeric);
+  CHECK_THAT(value, Catch::Matchers::WithinAbs(2.5, 0));
+  CHECK(ClassKey("1e2", &numeric, &value) == "#100");
+  CHECK(ClassKey("yes", &numeric, &value) == "$yes");
+  CHECK_FALSE(numeric);
+}
+
+}  // namespace
+}  // namespace errscope
