@@ -149,7 +149,7 @@ TEST_CASE("JSON report: stable key order and schema version") {
   CHECK(report["tool"]["name"] == "errscope");
 }
 
-TEST_CASE("-o writes the report; a failed run leaves the old file alone") {
+TEST_CASE("analyze -o writes the report; a failed run leaves the old file alone") {
   TempDir dir;
   std::string out = dir.path() + "/report.json";
   CliResult ok = RunCli({"analyze", SourcePath("examples/animals.csv"),

@@ -113,7 +113,7 @@ TEST_CASE("Explicit --label and --pred take columns with any name",
   CHECK(NamesOf(names, m.features) == Strings{"age", "label"});
 }
 
-TEST_CASE("--features restricts and --ignore removes features", "[columns]") {
+TEST_CASE("columns: --features restricts and --ignore removes features", "[columns]") {
   const Strings names = {"label", "pred", "age", "city", "zip", "score2"};
   ColumnOptions options;
   CHECK(NamesOf(names, Resolve(names, options).features) ==
@@ -201,7 +201,7 @@ TEST_CASE("A score column without pred or probabilities is threshold mode",
   CHECK(m.negative == std::optional<std::string>("ham"));
 }
 
-TEST_CASE("--threshold with a pred column is an error", "[columns]") {
+TEST_CASE("columns: --threshold with a pred column is an error", "[columns]") {
   ColumnOptions options;
   options.threshold = 0.3;
   std::string error = ResolveError({"label", "pred", "score"}, options);
@@ -212,7 +212,7 @@ TEST_CASE("--threshold with a pred column is an error", "[columns]") {
              Contains("probability columns"));
 }
 
-TEST_CASE("--classes without a probability array field is an error",
+TEST_CASE("columns: --classes without a probability array field is an error",
           "[columns]") {
   ColumnOptions options;
   options.classes = {"a", "b"};
@@ -222,7 +222,7 @@ TEST_CASE("--classes without a probability array field is an error",
              Contains("--proba-field"));
 }
 
-TEST_CASE("--proba-field takes the class order from --classes", "[columns]") {
+TEST_CASE("columns: --proba-field takes the class order from --classes", "[columns]") {
   const Strings names = {"label", "probs", "age"};
   ColumnOptions options;
   options.proba_field = "probs";
@@ -245,7 +245,7 @@ TEST_CASE("Probabilities with a pred column keep the column as the source",
   CHECK(m.features.empty());
 }
 
-TEST_CASE("--proba-prefix takes the columns starting with it", "[columns]") {
+TEST_CASE("columns: --proba-prefix takes the columns starting with it", "[columns]") {
   const Strings names = {"label", "out:cat", "out:dog", "age"};
   ColumnOptions options;
   options.proba_prefix = "out:";
