@@ -21,10 +21,31 @@ class Partial {
   virtual ~Partial() = default;
 };
 
+/// How values are cut into bins: equal width, or equal frequency.
+enum class Binning { kUniform, kQuantile };
+
+/// The user's choices for the analyses (defaults as documented in
+/// docs/report.md); validated by the CLI.
+struct AnalysisOptions {
+  size_t top_confusions = 10;
+  // Errors by feature.
+  size_t max_categories = 10;  ///< More distinct numbers: a numeric feature.
+  size_t max_groups = 50;      ///< More values fold into "(other)".
+  size_t feature_bins = 5;
+  Binning binning = Binning::kQuantile;
+  int64_t min_rows = 30;       ///< Smaller groups are never significant.
+  // Errors by confidence.
+  size_t calibration_bins = 10;
+  Binning calibration_binning = Binning::kUniform;
+  double high_confidence = 0.9;
+  size_t top_errors = 20;
+};
+
 /// What an analyzer may know about the run when it is made.
 struct AnalyzerSettings {
   ColumnMapping mapping;
-  size_t top_confusions = 10;
+  std::vector<std::string> column_names;  ///< The input's header.
+  AnalysisOptions options;
 };
 
 /// One analysis as a mergeable accumulator (the Beam CombineFn pattern).

@@ -4,6 +4,8 @@
 #include <functional>
 #include <string>
 
+#include "errscope/analyzer.h"
+#include "errscope/byte_source.h"
 #include "errscope/columns.h"
 #include "errscope/prediction_batch.h"
 #include "errscope/record_reader.h"
@@ -18,7 +20,7 @@ struct AnalyzeRequest {
   ReaderOptions reader;
   ColumnOptions columns;
   DecodeOptions decode;
-  size_t top_confusions = 10;
+  AnalysisOptions analysis;
   /// Worker threads; 0 means one per available core. The report is the
   /// same for any value: chunks are cut independently of it and partials
   /// are merged in chunk order.
@@ -27,6 +29,19 @@ struct AnalyzeRequest {
   /// so far and the file size (0 when unknown).
   std::function<void(uint64_t, uint64_t)> progress;
 };
+
+/// An input opened for reading predictions: its reader and the role of
+/// each column.
+struct PredictionInput {
+  SourceInfo info;
+  std::unique_ptr<RecordReader> reader;
+  ColumnMapping mapping;
+};
+
+/// Opens `request.path`, reads its header and decides the column roles
+/// (for a JSON probability array without --classes, after a first pass over
+/// the labels).
+Status OpenPredictions(const AnalyzeRequest& request, PredictionInput* input);
 
 /// Reads the input in chunks, decodes and analyzes them on worker threads,
 /// merges the partials in order and writes every analyzer's section.

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "errscope/class_index.h"
@@ -37,6 +38,12 @@ struct PredictionBatch {
   std::vector<int32_t> proba_class_ids;
   std::vector<int64_t> row_number;  ///< 1-based data row.
   std::vector<int64_t> line;        ///< File line where the row starts.
+  /// Cells of the feature columns (ColumnMapping::features order),
+  /// row-major, and of the id column (empty without one): views into the
+  /// RawBatch this batch was decoded from, valid while that batch lives.
+  std::vector<std::string_view> feature_cells;
+  std::vector<std::string_view> id_cells;
+  size_t num_features = 0;
 
   int64_t rows_read = 0;
   LineTally skipped;          ///< Rows with an empty label/pred/score cell.
@@ -45,6 +52,9 @@ struct PredictionBatch {
 
   size_t rows() const { return label.size(); }
   bool correct(size_t row) const { return label[row] == pred[row]; }
+  std::string_view feature(size_t row, size_t f) const {
+    return feature_cells[row * num_features + f];
+  }
   void Clear();
 };
 

@@ -156,7 +156,7 @@ Status ConfusionAnalyzer::FinishInto(const ConfusionPartial& partial,
     section.counts(position[pair.first], position[pair.second]) += count;
   }
   ComputeClassificationMetrics(&section);
-  section.top_confusions = TopConfusions(section, settings_.top_confusions);
+  section.top_confusions = TopConfusions(section, settings_.options.top_confusions);
   report->confusion = std::move(section);
   return Status::Ok();
 }

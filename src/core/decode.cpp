@@ -239,6 +239,8 @@ bool Decoder::DecodeRow(size_t r, Status* status) {
   out_.confidence.push_back(confidence);
   out_.row_number.push_back(row_number);
   out_.line.push_back(line);
+  for (int column : m_.features) out_.feature_cells.push_back(raw_.cell(r, column));
+  if (m_.id >= 0) out_.id_cells.push_back(raw_.cell(r, m_.id));
   return true;
 }
 
@@ -265,6 +267,8 @@ bool Decoder::Run(Status* status) {
   out_.confidence.reserve(rows);
   out_.row_number.reserve(rows);
   out_.line.reserve(rows);
+  out_.num_features = m_.features.size();
+  out_.feature_cells.reserve(rows * out_.num_features);
   for (size_t r = 0; r < rows; ++r) {
     if (!DecodeRow(r, status)) return false;
   }

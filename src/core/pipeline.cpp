@@ -309,25 +309,33 @@ void FillInputSection(const SourceInfo& info, const RecordReader& reader,
 
 }  // namespace
 
-Status RunAnalysis(const AnalyzeRequest& request, Report* report) {
-  SourceInfo info;
+Status OpenPredictions(const AnalyzeRequest& request, PredictionInput* input) {
   Status status;
-  auto source = OpenInput(request.path, &info, &status);
+  auto source = OpenInput(request.path, &input->info, &status);
   if (!source) return status;
-  auto reader =
-      OpenRecordReader(std::move(source), info, request.reader, &status);
-  if (!reader) return status;
+  input->reader = OpenRecordReader(std::move(source), input->info,
+                                   request.reader, &status);
+  if (!input->reader) return status;
+  status = ResolveColumns(input->reader->column_names(), request.columns,
+                          &input->mapping);
+  if (!status.ok()) return status;
+  if (input->mapping.proba_field >= 0 && input->mapping.proba_classes.empty()) {
+    return ScanClassOrder(request, &input->mapping);
+  }
+  return Status::Ok();
+}
+
+Status RunAnalysis(const AnalyzeRequest& request, Report* report) {
+  PredictionInput opened;
+  Status status = OpenPredictions(request, &opened);
+  if (!status.ok()) return status;
+  const SourceInfo& info = opened.info;
+  RecordReader* reader = opened.reader.get();
 
   AnalyzerSettings settings;
-  settings.top_confusions = request.top_confusions;
-  status = ResolveColumns(reader->column_names(), request.columns,
-                          &settings.mapping);
-  if (!status.ok()) return status;
-  if (settings.mapping.proba_field >= 0 &&
-      settings.mapping.proba_classes.empty()) {
-    status = ScanClassOrder(request, &settings.mapping);
-    if (!status.ok()) return status;
-  }
+  settings.mapping = opened.mapping;
+  settings.column_names = reader->column_names();
+  settings.options = request.analysis;
 
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   for (const AnalyzerInfo& entry : AnalyzerTable()) {
@@ -336,7 +344,7 @@ Status RunAnalysis(const AnalyzeRequest& request, Report* report) {
   unsigned threads = request.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
 
-  Pipeline pipeline(request, reader.get(), info.file_size, settings.mapping,
+  Pipeline pipeline(request, reader, info.file_size, settings.mapping,
                     analyzers);
   status = pipeline.Run(threads);
   if (!status.ok()) return status;
