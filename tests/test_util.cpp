@@ -176,4 +176,29 @@ std::string Gzip(const std::string& data) {
   return out;
 }
 
+void ExpectSubset(const nlohmann::json& expected, const nlohmann::json& actual,
+                  const std::string& path) {
+  INFO("at " << path);
+  if (expected.is_object()) {
+    REQUIRE(actual.is_object());
+    for (const auto& [key, value] : expected.items()) {
+      if (!actual.contains(key)) FAIL("missing key '" << key << "' at " << path);
+      ExpectSubset(value, actual.at(key), path + "." + key);
+    }
+  } else if (expected.is_array()) {
+    REQUIRE(actual.is_array());
+    REQUIRE(actual.size() == expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ExpectSubset(expected[i], actual[i], path + "[" + std::to_string(i) + "]");
+    }
+  } else if (expected.is_number_float()) {
+    REQUIRE(actual.is_number());
+    double e = expected.get<double>(), a = actual.get<double>();
+    CHECK_THAT(a, Catch::Matchers::WithinAbs(e, 1e-9) ||
+                      Catch::Matchers::WithinRel(e, 1e-9));
+  } else {
+    CHECK(actual == expected);
+  }
+}
+
 }  // namespace errscope::test

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -69,5 +70,11 @@ std::string ParseFails(const std::string& data, const std::string& name,
 
 /// gzip-compresses `data` (one member).
 std::string Gzip(const std::string& data);
+
+/// Checks that every value in `expected` is in `actual` (extra keys in
+/// `actual` are fine; arrays must have the same length); floats to 1e-9
+/// relative or absolute. `path` names the place in failure messages.
+void ExpectSubset(const nlohmann::json& expected, const nlohmann::json& actual,
+                  const std::string& path);
 
 }  // namespace errscope::test

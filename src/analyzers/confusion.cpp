@@ -149,6 +149,7 @@ Status ConfusionAnalyzer::FinishInto(const ConfusionPartial& partial,
   for (size_t i = 0; i < order.size(); ++i) {
     position[order[i]] = static_cast<Eigen::Index>(i);
     section.classes.push_back(p.classes[order[i]].spelling);
+    section.class_keys.push_back(p.classes[order[i]].key);
   }
   const auto k = static_cast<Eigen::Index>(order.size());
   section.counts = CountMatrix::Zero(k, k);

@@ -18,10 +18,18 @@ struct AnalyzeOptions {
   std::string normalize = "none";
   std::string color = "auto";
   AnalyzeRequest request;
+  std::string feature_binning = "quantile";
+  std::string calibration_binning = "uniform";
 };
+
+Binning ParseBinning(const std::string& name) {
+  return name == "uniform" ? Binning::kUniform : Binning::kQuantile;
+}
 
 void RunAnalyze(AnalyzeOptions& o, Streams& streams) {
   auto progress = ApplyInputOptions(o.input, streams, &o.request);
+  o.request.analysis.binning = ParseBinning(o.feature_binning);
+  o.request.analysis.calibration_binning = ParseBinning(o.calibration_binning);
   Report report;
   Status status = RunAnalysis(o.request, &report);
   progress.reset();
@@ -51,7 +59,8 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
   CLI::App* cmd = app.add_subcommand(
       "analyze",
       "Report where a classifier is wrong: confusion matrix, per-class "
-      "metrics, most confused pairs");
+      "metrics, errors by feature and by confidence, the most confident "
+      "errors");
   AddInputOptions(cmd, &o.request, &o.input);
 
   cmd->add_option("-o,--output", o.output,
@@ -76,17 +85,80 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
 
+  AnalysisOptions& a = o.request.analysis;
+  const char* by_feature = "Errors by feature";
+  cmd->add_option("--max-categories", a.max_categories,
+                  "A feature whose values are all numbers is binned when it "
+                  "has more distinct values than this")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(by_feature);
+  cmd->add_option("--max-groups", a.max_groups,
+                  "Values of a categorical feature beyond this many (those "
+                  "with the fewest errors) fold into '(other)'")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(by_feature);
+  cmd->add_option("--feature-bins", a.feature_bins,
+                  "Bins per numeric feature")
+      ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->capture_default_str()
+      ->group(by_feature);
+  cmd->add_option("--binning", o.feature_binning,
+                  "Numeric feature bins: equal frequency (quantile) or equal "
+                  "width (uniform)")
+      ->check(CLI::IsMember({"quantile", "uniform"}))
+      ->capture_default_str()
+      ->group(by_feature);
+  cmd->add_option("--min-rows", a.min_rows,
+                  "Groups with fewer rows are shown but never called "
+                  "significant")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(by_feature);
+
+  const char* by_confidence = "Errors by confidence";
+  cmd->add_option("--bins", a.calibration_bins, "Calibration bins")
+      ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->capture_default_str()
+      ->group(by_confidence);
+  cmd->add_option("--calibration-binning", o.calibration_binning,
+                  "Calibration bins of equal width over [0, 1] (uniform) or "
+                  "equal mass (quantile)")
+      ->check(CLI::IsMember({"quantile", "uniform"}))
+      ->capture_default_str()
+      ->group(by_confidence);
+  cmd->add_option("--high-confidence", a.high_confidence,
+                  "Errors at or above this confidence are counted as "
+                  "high-confidence errors")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str()
+      ->group(by_confidence);
+  cmd->add_option("--top", a.top_errors,
+                  "How many of the most confident errors to list")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(by_confidence);
+
   cmd->footer(
       "Reports the confusion matrix (rows: true labels), per-class\n"
       "precision/recall/F1 and support, macro/weighted/micro averages,\n"
       "balanced accuracy, Cohen's kappa, MCC and the most confused pairs,\n"
-      "with scikit-learn's definitions (docs/metrics.md). Columns are\n"
-      "detected by name when not given; the report says which were used.\n"
-      "Rows with an empty label or prediction are skipped with a warning.\n"
+      "with scikit-learn's definitions (docs/metrics.md); then the errors\n"
+      "by input feature (every column that is not a label, prediction,\n"
+      "confidence, probability or id: a group per value or numeric bin,\n"
+      "ranked by excess errors, with Fisher tests corrected for multiple\n"
+      "comparisons), by confidence (calibration bins, ECE, Brier score, log\n"
+      "loss, accuracy vs coverage) and the most confident errors.\n"
+      "Columns are detected by name when not given; the report says which\n"
+      "were used. Rows with an empty label or prediction are skipped with a\n"
+      "warning.\n"
       "\n"
       "Examples:\n"
       "  errscope analyze examples/adult_predictions.csv.gz\n"
       "  errscope analyze examples/animals.csv --normalize true\n"
+      "  errscope analyze examples/adult_predictions.csv.gz --feature-bins 10 "
+      "--top 5\n"
       "  errscope analyze examples/spam_scores.csv --threshold 0.5 "
       "--positive spam\n"
       "  errscope analyze examples/tickets.jsonl --proba-field probs "

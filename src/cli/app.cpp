@@ -23,6 +23,7 @@ int Main(int argc, const char* const* argv, Streams& streams) {
       "Exit codes: 0 success, 1 a gate failed, 2 usage or input error.\n"
       "Run 'errscope COMMAND --help' for a command's options.");
   SetupAnalyzeCommand(app, streams);
+  SetupErrorsCommand(app, streams);
   SetupSchemaCommand(app, streams);
   try {
     app.parse(argc, argv);

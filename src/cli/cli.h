@@ -47,6 +47,8 @@ bool WantColor(const std::string& mode, bool is_tty);
 void SetupAnalyzeCommand(CLI::App& app, Streams& streams);
 /// `errscope schema`.
 void SetupSchemaCommand(CLI::App& app, Streams& streams);
+/// `errscope errors`: writes the misclassified rows.
+void SetupErrorsCommand(CLI::App& app, Streams& streams);
 
 /// The whole program: parses `argv`, runs the command, prints any error.
 /// Returns the exit code (see ExitCode).

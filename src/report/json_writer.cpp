@@ -106,6 +106,88 @@ void AddConfusion(const ConfusionSection& c, Json* out) {
   j["top_confusions"] = top;
 }
 
+Json SlicesJson(const std::optional<SlicesSection>& slices) {
+  Json out = Json::array();
+  if (!slices) return out;
+  for (const FeatureSlices& f : slices->features) {
+    Json groups = Json::array();
+    for (const SliceGroup& g : f.groups) {
+      groups.push_back(Json{
+          {"value", Optional(g.value)},
+          {"lo", Optional(g.lo)},
+          {"hi", Optional(g.hi)},
+          {"missing", g.missing},
+          {"other", g.other},
+          {"rows", g.rows},
+          {"errors", g.errors},
+          {"error_rate", Number(g.error_rate)},
+          {"error_rate_ci95", Json::array({g.error_rate_ci95_lo, g.error_rate_ci95_hi})},
+          {"lift", Optional(g.lift)},
+          {"excess_errors", Number(g.excess_errors)},
+          {"p_value", Number(g.p_value)},
+          {"q_value", Number(g.q_value)},
+          {"significant", g.significant}});
+    }
+    out.push_back(Json{{"feature", f.feature}, {"kind", f.kind}, {"groups", groups}});
+  }
+  return out;
+}
+
+Json CalibrationJson(const CalibrationSection& c) {
+  Json bins = Json::array();
+  for (const CalibrationBin& b : c.bins) {
+    bins.push_back(Json{{"lo", b.lo},
+                        {"hi", b.hi},
+                        {"rows", b.rows},
+                        {"correct", b.correct},
+                        {"accuracy", Optional(b.accuracy)},
+                        {"mean_confidence", Optional(b.mean_confidence)},
+                        {"gap", Optional(b.gap)}});
+  }
+  return Json{{"binning", c.binning},
+              {"rows", c.rows},
+              {"bins", bins},
+              {"ece", Number(c.ece)},
+              {"mce", Number(c.mce)},
+              {"brier", Optional(c.brier)},
+              {"log_loss", Optional(c.log_loss)}};
+}
+
+Json ConfidenceSummaryJson(const ConfidenceSummarySection& s) {
+  Json coverage = Json::array();
+  for (const CoveragePoint& p : s.coverage) {
+    coverage.push_back(Json{{"target", p.target},
+                            {"threshold", p.threshold},
+                            {"rows", p.rows},
+                            {"coverage", Number(p.coverage)},
+                            {"accuracy", Number(p.accuracy)}});
+  }
+  return Json{{"high_confidence", s.high_confidence},
+              {"high_confidence_errors", s.high_confidence_errors},
+              {"high_confidence_error_share", Number(s.high_confidence_error_share)},
+              {"low_confidence", s.low_confidence},
+              {"low_confidence_correct", s.low_confidence_correct},
+              {"low_confidence_correct_share", Number(s.low_confidence_correct_share)},
+              {"coverage", coverage}};
+}
+
+Json TopErrorsJson(const std::optional<std::vector<ErrorRow>>& rows) {
+  Json out = Json::array();
+  if (!rows) return out;
+  for (const ErrorRow& e : *rows) {
+    Json features = Json::object();
+    for (const auto& [name, value] : e.features) features[name] = Optional(value);
+    out.push_back(Json{{"row", e.row},
+                       {"line", e.line},
+                       {"id", Optional(e.id)},
+                       {"label", e.label},
+                       {"pred", e.pred},
+                       {"confidence", Optional(e.confidence)},
+                       {"features", features}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string WriteJsonReport(const Report& report) {
@@ -116,6 +198,13 @@ std::string WriteJsonReport(const Report& report) {
   if (report.confusion) j["classes"] = report.confusion->classes;
   if (report.summary) j["summary"] = SummaryJson(*report.summary);
   if (report.confusion) AddConfusion(*report.confusion, &j);
+  j["slices"] = SlicesJson(report.slices);
+  j["calibration"] =
+      report.calibration ? CalibrationJson(*report.calibration) : Json(nullptr);
+  j["confidence_summary"] = report.confidence_summary
+                                ? ConfidenceSummaryJson(*report.confidence_summary)
+                                : Json(nullptr);
+  j["top_errors"] = TopErrorsJson(report.top_errors);
   // Invalid UTF-8 in labels is replaced rather than failing the run.
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

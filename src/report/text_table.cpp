@@ -1,6 +1,8 @@
 #include "report/text_table.h"
 
 #include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
 
 namespace errscope {
 
@@ -24,6 +26,17 @@ size_t DisplayWidth(std::string_view text) {
     if ((c & 0xC0) != 0x80) ++width;  // count lead bytes only
   }
   return width;
+}
+
+std::string Fixed(double value, int decimals) {
+  if (std::isnan(value)) return "n/a";
+  return fmt::format("{:.{}f}", value, decimals);
+}
+
+std::string Percent(double value) { return fmt::format("{:.2f}%", 100 * value); }
+
+std::string Heading(std::string_view title, bool color) {
+  return fmt::format("\n{}\n", Styled(title, Style::kBold, color));
 }
 
 std::string Thousands(int64_t value) {

@@ -21,6 +21,15 @@ std::string Thousands(int64_t value);
 /// Shortens `text` to `width` display columns with a trailing "…".
 std::string Truncate(std::string_view text, size_t width);
 
+/// "0.1234"; "n/a" for NaN.
+std::string Fixed(double value, int decimals = 4);
+
+/// "12.34%".
+std::string Percent(double value);
+
+/// A blank line and the section title.
+std::string Heading(std::string_view title, bool color);
+
 /// A table of aligned columns for the text report. Widths are measured on
 /// the plain text, so colour never breaks alignment.
 class TextTable {

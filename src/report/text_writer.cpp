@@ -4,6 +4,7 @@
 
 #include "errscope/version.h"
 #include "errscope/writers.h"
+#include "report/text_sections.h"
 #include "report/text_table.h"
 
 namespace errscope {
@@ -11,17 +12,6 @@ namespace {
 
 using Align = TextTable::Align;
 using Cell = TextTable::Cell;
-
-std::string Fixed(double value, int decimals = 4) {
-  if (std::isnan(value)) return "n/a";
-  return fmt::format("{:.{}f}", value, decimals);
-}
-
-std::string Percent(double value) { return fmt::format("{:.2f}%", 100 * value); }
-
-std::string Heading(std::string_view title, bool color) {
-  return fmt::format("\n{}\n", Styled(title, Style::kBold, color));
-}
 
 std::string InputLines(const InputSection& in, bool color) {
   std::string out = fmt::format(
@@ -170,6 +160,12 @@ std::string WriteTextReport(const Report& report, const TextOptions& options) {
     out += ConfusionMatrix(*report.confusion, options, color);
     out += TopConfusionsText(*report.confusion, color);
   }
+  if (report.slices) out += SlicesText(*report.slices, color);
+  if (report.calibration) out += CalibrationText(*report.calibration, color);
+  if (report.confidence_summary) {
+    out += ConfidenceSummaryText(*report.confidence_summary, color);
+  }
+  if (report.top_errors) out += TopErrorsText(*report.top_errors, color);
   return out;
 }
 

@@ -12,33 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-/// Checks that every value in `expected` is in `actual` (extra keys in
-/// `actual` are fine); floats to 1e-9 relative or absolute.
-void ExpectSubset(const json& expected, const json& actual,
-                  const std::string& path) {
-  INFO("at " << path);
-  if (expected.is_object()) {
-    REQUIRE(actual.is_object());
-    for (const auto& [key, value] : expected.items()) {
-      REQUIRE(actual.contains(key));
-      ExpectSubset(value, actual.at(key), path + "." + key);
-    }
-  } else if (expected.is_array()) {
-    REQUIRE(actual.is_array());
-    REQUIRE(actual.size() == expected.size());
-    for (size_t i = 0; i < expected.size(); ++i) {
-      ExpectSubset(expected[i], actual[i], path + "[" + std::to_string(i) + "]");
-    }
-  } else if (expected.is_number_float()) {
-    REQUIRE(actual.is_number());
-    double e = expected.get<double>(), a = actual.get<double>();
-    CHECK_THAT(a, Catch::Matchers::WithinAbs(e, 1e-9) ||
-                      Catch::Matchers::WithinRel(e, 1e-9));
-  } else {
-    CHECK(actual == expected);
-  }
-}
-
 std::vector<std::string> FixtureNames() {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(

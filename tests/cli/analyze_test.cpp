@@ -144,7 +144,8 @@ TEST_CASE("JSON report: stable key order and schema version") {
   CHECK(keys == std::vector<std::string>{
                     "schema_version", "tool", "input", "classes", "summary",
                     "confusion_matrix", "per_class", "averages", "metrics",
-                    "top_confusions"});
+                    "top_confusions", "slices", "calibration",
+                    "confidence_summary", "top_errors"});
   CHECK(report["schema_version"] == 1);
   CHECK(report["tool"]["name"] == "errscope");
 }

@@ -1,0 +1,173 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <vector>
+
+namespace errscope {
+
+/// Values in [lo, hi], counted exactly: every value added to the histogram
+/// with lo <= v <= hi was counted in this bucket and in no other. A bucket
+/// with lo == hi holds one distinct value.
+struct ValueBucket {
+  double lo = 0;
+  double hi = 0;
+  int64_t rows = 0;
+  int64_t errors = 0;  ///< Rows added with is_error.
+  double sum = 0;      ///< Sum of the values (lo * rows when lo == hi).
+
+  bool operator==(const ValueBucket&) const = default;
+};
+
+/// A bounded-memory, mergeable histogram of finite numeric values whose
+/// counts are exact for every interval it reports: bin edges may come from
+/// the sketch, the counts for those edges never do.
+///
+/// State: buckets sorted by value and pairwise disjoint, plus the totals.
+/// While there are few distinct values, there is one bucket per distinct
+/// value and everything is exact. Beyond that, adjacent buckets are
+/// coalesced (compaction); a coalesced bucket still knows exactly how many
+/// rows fall in [lo, hi], but not where inside. After a Merge that adds
+/// rows there are at most kMaxBuckets buckets; after AddBatch, at most
+/// kMaxBatchBuckets.
+///
+/// Why buckets live on a fixed grid: when two partials are merged, a bucket
+/// of one that overlaps a bucket of the other can only be counted exactly as
+/// their union. With data-dependent intervals, chunks of the same continuous
+/// column interleave ([1,3] [4,6] vs [2,5] [5.5,8] ...) and the unions chain
+/// until a few buckets cover everything. So every bucket belongs to a dyadic
+/// cell of the order-preserving 64-bit key of its values (the smallest
+/// aligned power-of-two block of keys holding lo and hi): two cells are
+/// either nested or disjoint, so a union never reaches past the larger cell.
+/// Buckets whose cells intersect are coalesced, including a new value that
+/// lands in a multi-value bucket's cell but outside [lo, hi] (the bucket then
+/// grows to include it). Compaction only ever forms such cells: it splits
+/// the binary trie of the buckets' keys, heaviest node first, until the
+/// target number of groups exists; a single bucket heavier than the rest
+/// stays alone.
+///
+/// Why AddBatch may keep more buckets than Merge: a merged-in partial's
+/// cell that holds several of the accumulator's cells coarsens the
+/// accumulator for good, so partials must be finer than the accumulator.
+/// Measured with kMaxBuckets = 2048 and 1000 in-order merges of 10k-row
+/// chunks: chunk partials of 1024 buckets left buckets 2-4x heavier than
+/// N/1024; exact chunk partials (or 8192 buckets) left about N/2048 to
+/// N/1024. Pipeline use: one AddBatch per chunk into a fresh histogram,
+/// then Merge into the accumulator in chunk order.
+///
+/// Known limit: a coarse bucket formed where a partial had few rows absorbs
+/// whatever later partials put in its cell; with drifting data the
+/// resolution there can stay coarse. Counts stay exact.
+///
+/// Deterministic: the result depends only on the sequence of AddBatch and
+/// Merge calls (no hashing, no randomness). -0.0 is counted as 0.0.
+class ValueHistogram {
+ public:
+  /// Buckets after a Merge: compaction starts above this many and goes
+  /// down to it.
+  static constexpr size_t kMaxBuckets = 32768;
+
+  /// Buckets after AddBatch: compaction starts above this many and halves
+  /// it, so that a partial for one chunk (~10k rows) stays exact, and a
+  /// larger one stays finer than the accumulator it is merged into.
+  static constexpr size_t kMaxBatchBuckets = 8 * kMaxBuckets;
+
+  /// One row for AddBatch.
+  struct Row {
+    /// Finite: asserted in debug builds, left out (not counted) otherwise.
+    double value;
+    bool is_error;
+  };
+
+  /// One bin of CountBins: [lo, hi), the last one [lo, hi].
+  struct BinStats {
+    double lo = 0;
+    double hi = 0;
+    int64_t rows = 0;
+    int64_t errors = 0;
+    double sum = 0;
+
+    bool operator==(const BinStats&) const = default;
+  };
+
+  /// Counts `rows`. Sorts `rows` in place: the caller's vector doubles as
+  /// scratch space, so nothing is allocated per row. This is the only way
+  /// to add values: a per-value Add would touch the sorted buckets per row.
+  void AddBatch(std::span<Row> rows);
+
+  /// Adds every row of `other`; `other` is untouched. Buckets whose cells
+  /// intersect are coalesced (exact for the union), then compacted to at
+  /// most kMaxBuckets. Merging an empty histogram changes nothing (not even
+  /// the bucket count of a histogram filled by AddBatch).
+  void Merge(const ValueHistogram& other);
+
+  const std::vector<ValueBucket>& buckets() const { return buckets_; }
+  int64_t rows() const { return rows_; }
+  int64_t errors() const { return errors_; }
+  /// NaN when empty.
+  double min() const;
+  double max() const;
+  /// True while every bucket holds one distinct value (no compaction yet).
+  bool exact() const;
+
+  /// Interior edges of `bins` equal-frequency bins [e_k, e_k+1) (the last
+  /// one closed at max()); the caller adds min() and max(). For k = 1 ..
+  /// bins-1, e_k is the bucket lo (never the first bucket's) whose count of
+  /// rows below is nearest to k * rows() / bins, ties to the smaller;
+  /// duplicates removed. On exact data: the value v minimizing
+  /// |rows below v - target|. Bucket boundaries by construction.
+  std::vector<double> QuantileEdges(int bins) const;
+
+  /// Interior edges of `bins` equal-width bins: e_k = min + k (max - min) /
+  /// bins. An edge strictly inside a multi-value bucket (lo < e <= hi) is
+  /// moved to the nearer of that bucket's lo and the next bucket's lo, so
+  /// that every bucket lies in one bin. Duplicates are removed, and so are
+  /// edges equal to min() (they would make an empty first bin). Empty when
+  /// min() == max().
+  std::vector<double> UniformEdges(int bins) const;
+
+  /// Exact counts of the bins [min, e_1), [e_1, e_2), ..., [e_last, max]
+  /// for strictly ascending `interior_edges` (one more bin than edges; lo
+  /// and hi of the outer bins are min() and max()). Precondition (asserted
+  /// in debug builds): no edge lies strictly inside a multi-value bucket
+  /// (lo < e <= hi); edges from QuantileEdges / UniformEdges, or any edge
+  /// on an exact histogram, qualify. Edges outside [min, max] are allowed
+  /// (the outer bins are then empty), e.g. edges of a larger histogram.
+  std::vector<BinStats> CountBins(
+      const std::vector<double>& interior_edges) const;
+
+  /// Rows and errors with value >= threshold. Returns whether the counts are
+  /// exact: false when the threshold lies strictly inside a multi-value
+  /// bucket (lo < threshold <= hi), which is then left out (a lower bound).
+  bool CountAtLeast(double threshold, int64_t* rows, int64_t* errors) const;
+
+  /// The largest bucket lo t such that at least `rows_wanted` rows have a
+  /// value >= t ("keep the most confident x% of rows"): exact for t. min()
+  /// when fewer rows exist; NaN when empty.
+  double ThresholdKeepingAtLeast(int64_t rows_wanted) const;
+
+  bool operator==(const ValueHistogram&) const = default;
+
+  friend void from_json(const nlohmann::json& j, ValueHistogram& h);
+
+ private:
+  /// Coalesces the buckets into `target` groups when there are more than
+  /// `limit`.
+  void CompactAbove(size_t limit, size_t target);
+
+  std::vector<ValueBucket> buckets_;
+  int64_t rows_ = 0;
+  int64_t errors_ = 0;
+};
+
+/// {"version": 1, "rows", "errors", "buckets": [[lo, hi, rows, errors,
+/// sum], ...]}: round-trips exactly (shortest round-trip doubles).
+void to_json(nlohmann::json& j, const ValueHistogram& h);
+/// Throws nlohmann::json::exception on a malformed document and
+/// std::invalid_argument when the buckets break the invariants (unsorted,
+/// intersecting cells, non-finite, totals that do not add up).
+void from_json(const nlohmann::json& j, ValueHistogram& h);
+
+}  // namespace errscope

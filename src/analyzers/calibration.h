@@ -1,0 +1,36 @@
+#pragma once
+
+#include <vector>
+
+#include "errscope/analyzer.h"
+#include "errscope/exact_sum.h"
+#include "errscope/value_histogram.h"
+
+namespace errscope {
+
+/// Sufficient statistics of confidence (sums are exact, so the report does
+/// not depend on how the input was cut into chunks): fixed equal-width bins, a bounded
+/// histogram of the values (for equal-mass bins and coverage), and the sums
+/// of the proper scoring rules.
+struct CalibrationPartial : Partial {
+  std::vector<int64_t> rows;           ///< Per equal-width bin.
+  std::vector<int64_t> correct;
+  std::vector<ExactSum> confidence_sum;
+  ValueHistogram confidences;          ///< Value: confidence; flag: error.
+  int64_t high_confidence_errors = 0;  ///< confidence >= --high-confidence.
+  int64_t low_confidence_correct = 0;  ///< confidence < 0.5.
+  int64_t scored_rows = 0;             ///< Rows with a probability of the label.
+  ExactSum brier_sum;
+  ExactSum log_loss_sum;
+};
+void to_json(nlohmann::json& j, const CalibrationPartial& p);
+void from_json(const nlohmann::json& j, CalibrationPartial& p);
+
+/// Index of the equal-width bin [i/bins, (i+1)/bins) holding `confidence`
+/// (the last bin closed), with edges as the doubles i/bins: a confidence
+/// written as 0.3 is in bin 3 of 10.
+size_t UniformBin(double confidence, size_t bins);
+
+std::unique_ptr<Analyzer> MakeCalibrationAnalyzer(const AnalyzerSettings& settings);
+
+}  // namespace errscope

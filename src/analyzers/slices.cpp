@@ -1,0 +1,288 @@
+// Errors by input feature: one group per categorical value or numeric bin,
+// with its error rate, Wilson interval, lift, excess errors and a one-sided
+// Fisher test against the rest, Benjamini-Hochberg corrected.
+#include "analyzers/slices.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "errscope/class_index.h"
+#include "errscope/proportion.h"
+#include "errscope/significance.h"
+
+namespace errscope {
+
+void to_json(nlohmann::json& j, const SlicesPartial& p) {
+  nlohmann::json features = nlohmann::json::array();
+  for (const FeatureTally& f : p.features) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const auto& [value, counts] : f.values) {
+      values.push_back({value, counts.rows, counts.errors});
+    }
+    features.push_back({{"values", values},
+                        {"untracked", {f.untracked.rows, f.untracked.errors}},
+                        {"missing", {f.missing.rows, f.missing.errors}},
+                        {"all_numeric", f.all_numeric},
+                        {"numbers", f.numbers}});
+  }
+  j = {{"version", 1}, {"rows", p.rows}, {"errors", p.errors},
+       {"features", features}};
+}
+
+void from_json(const nlohmann::json& j, SlicesPartial& p) {
+  j.at("rows").get_to(p.rows);
+  j.at("errors").get_to(p.errors);
+  p.features.clear();
+  auto counts = [](const nlohmann::json& pair) {
+    return GroupCounts{pair.at(0).get<int64_t>(), pair.at(1).get<int64_t>()};
+  };
+  for (const nlohmann::json& f : j.at("features")) {
+    FeatureTally t;
+    for (const nlohmann::json& v : f.at("values")) {
+      t.values[v.at(0).get<std::string>()] =
+          GroupCounts{v.at(1).get<int64_t>(), v.at(2).get<int64_t>()};
+    }
+    t.untracked = counts(f.at("untracked"));
+    t.missing = counts(f.at("missing"));
+    f.at("all_numeric").get_to(t.all_numeric);
+    f.at("numbers").get_to(t.numbers);
+    p.features.push_back(std::move(t));
+  }
+}
+
+namespace {
+
+constexpr double kFalseDiscoveryRate = 0.05;
+
+/// Adds a value's counts to `tally`, or to its untracked counts when it
+/// tracks as many values as it may.
+void CountValue(std::string_view value, const GroupCounts& counts,
+                FeatureTally* tally) {
+  auto it = tally->values.find(value);
+  if (it != tally->values.end()) {
+    it->second.Add(counts);
+  } else if (tally->values.size() < kMaxTrackedValues) {
+    tally->values.emplace(std::string(value), counts);
+  } else {
+    tally->untracked.Add(counts);
+  }
+}
+
+class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
+ public:
+  explicit SlicesAnalyzer(const AnalyzerSettings& settings)
+      : settings_(settings) {}
+
+ protected:
+  void AddRows(const PredictionBatch& batch, SlicesPartial* p) const override;
+  void MergeInto(const SlicesPartial& from, SlicesPartial* into) const override;
+  Status FinishInto(const SlicesPartial& partial, Report* report) const override;
+
+ private:
+  void AddFeature(const PredictionBatch& batch, size_t f,
+                  FeatureTally* tally) const;
+  /// The groups of one feature, without their statistics.
+  FeatureSlices Groups(const FeatureTally& tally, const std::string& name) const;
+  std::vector<SliceGroup> NumericGroups(const FeatureTally& tally) const;
+  std::vector<SliceGroup> CategoricalGroups(const FeatureTally& tally) const;
+  bool IsNumeric(const FeatureTally& tally) const {
+    const size_t distinct =
+        tally.values.size() + (tally.untracked.rows > 0 ? 1 : 0);
+    return tally.all_numeric && distinct > settings_.options.max_categories;
+  }
+
+  AnalyzerSettings settings_;
+};
+
+void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
+                                FeatureTally* tally) const {
+  std::vector<ValueHistogram::Row> numbers;
+  for (size_t r = 0; r < batch.rows(); ++r) {
+    const std::string_view cell = batch.feature(r, f);
+    const GroupCounts one{1, batch.correct(r) ? 0 : 1};
+    if (cell.empty()) {
+      tally->missing.Add(one);
+      continue;
+    }
+    CountValue(cell, one, tally);
+    if (!tally->all_numeric) continue;
+    double value = 0;
+    if (ParseNumber(cell, &value) && std::isfinite(value)) {
+      numbers.push_back({value, one.errors != 0});
+    } else {
+      tally->all_numeric = false;  // categorical from now on
+    }
+  }
+  if (tally->all_numeric) {
+    tally->numbers.AddBatch(numbers);
+  } else {
+    tally->numbers = ValueHistogram();
+  }
+}
+
+void SlicesAnalyzer::AddRows(const PredictionBatch& batch,
+                             SlicesPartial* p) const {
+  p->features.resize(batch.num_features);
+  p->rows += static_cast<int64_t>(batch.rows());
+  for (size_t r = 0; r < batch.rows(); ++r) p->errors += batch.correct(r) ? 0 : 1;
+  for (size_t f = 0; f < batch.num_features; ++f) {
+    AddFeature(batch, f, &p->features[f]);
+  }
+}
+
+void SlicesAnalyzer::MergeInto(const SlicesPartial& from,
+                               SlicesPartial* into) const {
+  into->rows += from.rows;
+  into->errors += from.errors;
+  if (into->features.size() < from.features.size()) {
+    into->features.resize(from.features.size());
+  }
+  for (size_t f = 0; f < from.features.size(); ++f) {
+    const FeatureTally& a = from.features[f];
+    FeatureTally& b = into->features[f];
+    for (const auto& [value, counts] : a.values) CountValue(value, counts, &b);
+    b.untracked.Add(a.untracked);
+    b.missing.Add(a.missing);
+    if (!a.all_numeric) b.all_numeric = false;
+    if (b.all_numeric) {
+      b.numbers.Merge(a.numbers);
+    } else {
+      b.numbers = ValueHistogram();
+    }
+  }
+}
+
+std::vector<SliceGroup> SlicesAnalyzer::NumericGroups(
+    const FeatureTally& tally) const {
+  const ValueHistogram& h = tally.numbers;
+  const size_t bins = settings_.options.feature_bins;
+  const std::vector<double> edges = settings_.options.binning == Binning::kQuantile
+                                        ? h.QuantileEdges(static_cast<int>(bins))
+                                        : h.UniformEdges(static_cast<int>(bins));
+  std::vector<SliceGroup> groups;
+  for (const auto& bin : h.CountBins(edges)) {
+    SliceGroup g;
+    g.lo = bin.lo;
+    g.hi = bin.hi;
+    g.rows = bin.rows;
+    g.errors = bin.errors;
+    groups.push_back(g);
+  }
+  if (!groups.empty()) groups.back().closed = true;
+  return groups;
+}
+
+std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
+    const FeatureTally& tally) const {
+  struct Value {
+    const std::string* text;
+    GroupCounts counts;
+  };
+  std::vector<Value> values;
+  for (const auto& [text, counts] : tally.values) values.push_back({&text, counts});
+  GroupCounts other = tally.untracked;
+  const size_t keep = settings_.options.max_groups;
+  if (values.size() > keep) {
+    // Keep the values with the most errors; fold the rest.
+    std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
+      if (a.counts.errors != b.counts.errors) return a.counts.errors > b.counts.errors;
+      return a.counts.rows > b.counts.rows;
+    });
+    for (size_t i = keep; i < values.size(); ++i) other.Add(values[i].counts);
+    values.resize(keep);
+  }
+  // Most frequent first, as a value count lists them.
+  std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
+    return a.counts.rows > b.counts.rows;
+  });
+  std::vector<SliceGroup> groups;
+  for (const Value& v : values) {
+    SliceGroup g;
+    g.value = *v.text;
+    g.rows = v.counts.rows;
+    g.errors = v.counts.errors;
+    groups.push_back(g);
+  }
+  if (other.rows > 0) {
+    SliceGroup g;
+    g.value = "(other)";
+    g.other = true;
+    g.rows = other.rows;
+    g.errors = other.errors;
+    groups.push_back(g);
+  }
+  return groups;
+}
+
+FeatureSlices SlicesAnalyzer::Groups(const FeatureTally& tally,
+                                     const std::string& name) const {
+  FeatureSlices s;
+  s.feature = name;
+  if (IsNumeric(tally)) {
+    s.kind = "numeric";
+    s.groups = NumericGroups(tally);
+  } else {
+    s.kind = "categorical";
+    s.groups = CategoricalGroups(tally);
+  }
+  if (tally.missing.rows > 0) {
+    SliceGroup g;
+    g.missing = true;
+    g.rows = tally.missing.rows;
+    g.errors = tally.missing.errors;
+    s.groups.push_back(g);
+  }
+  return s;
+}
+
+Status SlicesAnalyzer::FinishInto(const SlicesPartial& partial,
+                                  Report* report) const {
+  if (settings_.mapping.features.empty()) return Status::Ok();
+  SlicesSection section;
+  section.min_rows = settings_.options.min_rows;
+  section.binning =
+      settings_.options.binning == Binning::kQuantile ? "quantile" : "uniform";
+  const int64_t n = partial.rows;
+  const int64_t e = partial.errors;
+  const double rate = n > 0 ? static_cast<double>(e) / static_cast<double>(n) : 0;
+  section.overall_error_rate = rate;
+  std::vector<double> p_values;
+  for (size_t f = 0; f < settings_.mapping.features.size(); ++f) {
+    const FeatureTally empty;
+    const FeatureTally& tally = f < partial.features.size() ? partial.features[f] : empty;
+    FeatureSlices slices =
+        Groups(tally, settings_.column_names[settings_.mapping.features[f]]);
+    for (SliceGroup& g : slices.groups) {
+      const auto rows = static_cast<double>(g.rows);
+      g.error_rate = g.rows > 0 ? static_cast<double>(g.errors) / rows : 0;
+      Interval ci = WilsonInterval95(g.errors, g.rows);
+      g.error_rate_ci95_lo = ci.lo;
+      g.error_rate_ci95_hi = ci.hi;
+      if (rate > 0) g.lift = g.error_rate / rate;
+      g.excess_errors = static_cast<double>(g.errors) - rows * rate;
+      g.p_value = FisherExactGreater(g.errors, g.rows - g.errors, e - g.errors,
+                                     (n - g.rows) - (e - g.errors));
+      p_values.push_back(g.p_value);
+    }
+    section.features.push_back(std::move(slices));
+  }
+  // One family: every group of every feature.
+  const std::vector<double> q_values = BenjaminiHochberg(p_values);
+  size_t i = 0;
+  for (FeatureSlices& slices : section.features) {
+    for (SliceGroup& g : slices.groups) {
+      g.q_value = q_values[i++];
+      g.significant = g.q_value <= kFalseDiscoveryRate && g.rows >= section.min_rows;
+    }
+  }
+  report->slices = std::move(section);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::unique_ptr<Analyzer> MakeSlicesAnalyzer(const AnalyzerSettings& settings) {
+  return std::make_unique<SlicesAnalyzer>(settings);
+}
+
+}  // namespace errscope

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "errscope/analyzer.h"
+#include "errscope/value_histogram.h"
+
+namespace errscope {
+
+/// Rows and errors of a group.
+struct GroupCounts {
+  int64_t rows = 0;
+  int64_t errors = 0;
+  void Add(const GroupCounts& other) {
+    rows += other.rows;
+    errors += other.errors;
+  }
+};
+
+/// What one feature column has seen: counts per exact value (bounded: the
+/// first kMaxTrackedValues distinct values in input order, the rest counted
+/// together), and while every value is a number, a histogram of the numbers.
+struct FeatureTally {
+  std::map<std::string, GroupCounts, std::less<>> values;
+  GroupCounts untracked;  ///< Values beyond kMaxTrackedValues.
+  GroupCounts missing;    ///< Empty cells.
+  bool all_numeric = true;
+  ValueHistogram numbers;
+};
+
+/// How many distinct values of a feature are counted one by one.
+inline constexpr size_t kMaxTrackedValues = 10000;
+
+struct SlicesPartial : Partial {
+  int64_t rows = 0;
+  int64_t errors = 0;
+  std::vector<FeatureTally> features;  ///< ColumnMapping::features order.
+};
+void to_json(nlohmann::json& j, const SlicesPartial& p);
+void from_json(const nlohmann::json& j, SlicesPartial& p);
+
+std::unique_ptr<Analyzer> MakeSlicesAnalyzer(const AnalyzerSettings& settings);
+
+}  // namespace errscope

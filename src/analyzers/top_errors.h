@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "errscope/analyzer.h"
+
+namespace errscope {
+
+/// A wrong row as a partial keeps it: classes by identity key (the report
+/// spells them) and the cells as read.
+struct ErrorCandidate {
+  double confidence = 0;  ///< NaN when the row has none.
+  int64_t row = 0;
+  int64_t line = 0;
+  std::optional<std::string> id;
+  std::string label_key;
+  std::string label;
+  std::string pred_key;
+  std::string pred;
+  std::vector<std::optional<std::string>> features;
+};
+
+/// The N most confident errors seen so far: memory is N rows whatever the
+/// input size.
+struct TopErrorsPartial : Partial {
+  std::vector<ErrorCandidate> rows;  ///< Best first, at most N.
+};
+void to_json(nlohmann::json& j, const TopErrorsPartial& p);
+void from_json(const nlohmann::json& j, TopErrorsPartial& p);
+
+std::unique_ptr<Analyzer> MakeTopErrorsAnalyzer(const AnalyzerSettings& settings);
+
+}  // namespace errscope

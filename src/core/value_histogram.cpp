@@ -1,0 +1,373 @@
+#include "errscope/value_histogram.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+
+namespace errscope {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Maps finite doubles to integers in the same order, so that value ranges
+/// can be aligned on power-of-two blocks. -0.0 and 0.0 share a key.
+uint64_t OrderKey(double v) {
+  const uint64_t bits = std::bit_cast<uint64_t>(v + 0.0);  // -0.0 -> 0.0
+  return (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63);
+}
+
+/// The smallest aligned power-of-two block of keys holding lo and hi.
+/// Two cells are either nested or disjoint.
+struct Cell {
+  uint64_t first;
+  uint64_t last;
+};
+
+Cell CellOf(const ValueBucket& b) {
+  const uint64_t lo = OrderKey(b.lo);
+  const int level = std::bit_width(lo ^ OrderKey(b.hi));
+  const uint64_t mask = level == 64 ? ~uint64_t{0} : (uint64_t{1} << level) - 1;
+  return {lo & ~mask, lo | mask};
+}
+
+/// Merge order: by first key, and the larger of two nested cells that start
+/// together first, so that a bucket is always absorbed into its container.
+bool ComesFirst(const Cell& a, const Cell& b) {
+  return a.first != b.first ? a.first < b.first : a.last >= b.last;
+}
+
+/// Adds `b` (which lies in `into`'s cell) to `into`.
+void Absorb(const ValueBucket& b, ValueBucket* into) {
+  into->lo = std::min(into->lo, b.lo);
+  into->hi = std::max(into->hi, b.hi);
+  into->rows += b.rows;
+  into->errors += b.errors;
+  // One distinct value: a canonical sum keeps merges of exact histograms
+  // associative bit for bit.
+  into->sum = into->lo == into->hi ? into->lo * static_cast<double>(into->rows)
+                                   : into->sum + b.sum;
+}
+
+/// The union of two bucket lists with disjoint cells each: buckets whose
+/// cells intersect (one holds the other) become one.
+std::vector<ValueBucket> MergeBucketLists(const std::vector<ValueBucket>& a,
+                                          const std::vector<ValueBucket>& b) {
+  // Each bucket's cell is computed once: this loop is most of a merge.
+  auto cell_at = [](const std::vector<ValueBucket>& v, size_t k) {
+    return k < v.size() ? CellOf(v[k]) : Cell{};
+  };
+  std::vector<ValueBucket> out;
+  out.reserve(a.size() + b.size());
+  Cell back{};
+  size_t i = 0, j = 0;
+  Cell cell_a = cell_at(a, 0), cell_b = cell_at(b, 0);
+  while (i < a.size() || j < b.size()) {
+    const bool take_a =
+        j == b.size() || (i < a.size() && ComesFirst(cell_a, cell_b));
+    const ValueBucket& next = take_a ? a[i] : b[j];
+    const Cell cell = take_a ? cell_a : cell_b;
+    if (take_a) {
+      cell_a = cell_at(a, ++i);
+    } else {
+      cell_b = cell_at(b, ++j);
+    }
+    if (!out.empty() && cell.first <= back.last) {
+      Absorb(next, &out.back());
+    } else {
+      out.push_back(next);
+      back = cell;
+    }
+  }
+  return out;
+}
+
+/// One bucket per distinct value of `rows`, which it sorts. Non-finite
+/// values (a caller bug) are left out rather than break the sort.
+std::vector<ValueBucket> CollapseSorted(std::span<ValueHistogram::Row> rows) {
+  auto finite_end = std::partition(rows.begin(), rows.end(), [](const auto& r) {
+    assert(std::isfinite(r.value));
+    return std::isfinite(r.value);
+  });
+  std::sort(rows.begin(), finite_end,
+            [](const auto& x, const auto& y) { return x.value < y.value; });
+  const auto size = static_cast<size_t>(finite_end - rows.begin());
+  std::vector<ValueBucket> out;
+  for (size_t i = 0; i < size;) {
+    const double v = rows[i].value + 0.0;  // -0.0 == 0.0: one run
+    int64_t n = 0, errors = 0;
+    for (; i < size && rows[i].value == v; ++i, ++n) {
+      errors += rows[i].is_error ? 1 : 0;
+    }
+    out.push_back({v, v, n, errors, v * static_cast<double>(n)});
+  }
+  return out;
+}
+
+/// The binary trie of the buckets' keys has one internal node per boundary
+/// between neighbours (buckets i and i+1 meet in node i), at the height of
+/// the highest key bit in which they differ. Returns the rows under each
+/// node: the run of buckets out to the nearest higher boundary each side.
+std::vector<int64_t> TrieNodeRows(const std::vector<ValueBucket>& b) {
+  const size_t n = b.size() - 1;
+  std::vector<int> height(n);
+  for (size_t i = 0; i < n; ++i) {
+    height[i] = std::bit_width(OrderKey(b[i].hi) ^ OrderKey(b[i + 1].lo));
+  }
+  std::vector<int64_t> below(b.size() + 1, 0);
+  for (size_t i = 0; i < b.size(); ++i) below[i + 1] = below[i] + b[i].rows;
+  // Nearest higher boundary on each side, with a monotonic stack.
+  std::vector<size_t> first(n), last(n), stack;
+  for (size_t i = 0; i < n; ++i) {
+    while (!stack.empty() && height[stack.back()] <= height[i]) {
+      stack.pop_back();
+    }
+    first[i] = stack.empty() ? 0 : stack.back() + 1;
+    stack.push_back(i);
+  }
+  stack.clear();
+  for (size_t i = n; i-- > 0;) {
+    while (!stack.empty() && height[stack.back()] <= height[i]) {
+      stack.pop_back();
+    }
+    last[i] = stack.empty() ? n : stack.back();
+    stack.push_back(i);
+  }
+  std::vector<int64_t> rows(n);
+  for (size_t i = 0; i < n; ++i) rows[i] = below[last[i] + 1] - below[first[i]];
+  return rows;
+}
+
+/// Which boundaries of `b` (at least `target` >= 1 buckets) separate groups
+/// when the trie is split heaviest node first into `target` groups. A node
+/// is strictly heavier than its descendants, so splitting heaviest first
+/// splits exactly the target - 1 heaviest nodes (ties: leftmost first; no
+/// two nodes tie on both), found in linear time instead of with a heap.
+std::vector<bool> SplitHeaviestFirst(const std::vector<ValueBucket>& b,
+                                     size_t target) {
+  const std::vector<int64_t> rows = TrieNodeRows(b);
+  std::vector<size_t> order(rows.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const size_t splits = std::min(target - 1, order.size());
+  // A node's leftmost bucket orders like its boundary among equal weights.
+  std::nth_element(order.begin(), order.begin() + splits, order.end(),
+                   [&](size_t x, size_t y) {
+                     return rows[x] != rows[y] ? rows[x] > rows[y] : x < y;
+                   });
+  std::vector<bool> split(rows.size(), false);
+  for (size_t k = 0; k < splits; ++k) split[order[k]] = true;
+  return split;
+}
+
+/// The interior edge `e` moved out of a multi-value bucket (lo < e <= hi)
+/// to the nearer of its lo and the next bucket's lo.
+double SnapEdge(const std::vector<ValueBucket>& b, double e) {
+  auto it =
+      std::lower_bound(b.begin(), b.end(), e,
+                       [](const ValueBucket& x, double v) { return x.lo < v; });
+  if (it == b.begin()) return e;
+  const ValueBucket& inside = *std::prev(it);
+  if (inside.lo == inside.hi || e > inside.hi) return e;
+  if (it == b.end()) return inside.lo;
+  return e - inside.lo <= it->lo - e ? inside.lo : it->lo;
+}
+
+}  // namespace
+
+void ValueHistogram::AddBatch(std::span<Row> rows) {
+  if (rows.empty()) return;
+  std::vector<ValueBucket> batch = CollapseSorted(rows);
+  for (const ValueBucket& b : batch) {
+    rows_ += b.rows;
+    errors_ += b.errors;
+  }
+  buckets_ =
+      buckets_.empty() ? std::move(batch) : MergeBucketLists(buckets_, batch);
+  // Halving leaves room for the next batches before compacting again.
+  CompactAbove(kMaxBatchBuckets, kMaxBatchBuckets / 2);
+}
+
+void ValueHistogram::Merge(const ValueHistogram& other) {
+  if (other.rows_ == 0) return;
+  buckets_ = MergeBucketLists(buckets_, other.buckets_);
+  rows_ += other.rows_;
+  errors_ += other.errors_;
+  // Down to kMaxBuckets, not half of it: the partials merged in are usually
+  // finer (see kMaxBatchBuckets), so a merge compacts almost every time
+  // anyway, at a cost (~0.1 ms for 2048) small next to sorting the chunk;
+  // the resolution doubles.
+  CompactAbove(kMaxBuckets, kMaxBuckets);
+}
+
+void ValueHistogram::CompactAbove(size_t limit, size_t target) {
+  if (buckets_.size() <= limit) return;
+  const std::vector<bool> split = SplitHeaviestFirst(buckets_, target);
+  std::vector<ValueBucket> out;
+  out.reserve(target);
+  out.push_back(buckets_[0]);
+  for (size_t i = 1; i < buckets_.size(); ++i) {
+    if (split[i - 1]) {
+      out.push_back(buckets_[i]);
+    } else {
+      Absorb(buckets_[i], &out.back());
+    }
+  }
+  buckets_ = std::move(out);
+}
+
+double ValueHistogram::min() const {
+  return buckets_.empty() ? kNaN : buckets_.front().lo;
+}
+
+double ValueHistogram::max() const {
+  return buckets_.empty() ? kNaN : buckets_.back().hi;
+}
+
+bool ValueHistogram::exact() const {
+  return std::all_of(buckets_.begin(), buckets_.end(),
+                     [](const ValueBucket& b) { return b.lo == b.hi; });
+}
+
+std::vector<double> ValueHistogram::QuantileEdges(int bins) const {
+  std::vector<double> edges;
+  if (bins < 2 || buckets_.size() < 2) return edges;
+  // Counts scaled by `bins` so that the targets k * rows / bins are exact.
+  std::vector<int64_t> below(buckets_.size(), 0);
+  for (size_t i = 1; i < buckets_.size(); ++i) {
+    below[i] = below[i - 1] + buckets_[i - 1].rows * bins;
+  }
+  for (int k = 1; k < bins; ++k) {
+    const int64_t target = k * rows_;
+    auto it = std::lower_bound(below.begin() + 1, below.end(), target);
+    // Candidates: the last bucket below the target and the first at or
+    // above it (the first bucket is never one: its lo is min()).
+    size_t best = static_cast<size_t>(it - below.begin());
+    if (best == below.size() ||
+        (best > 1 && target - below[best - 1] <= below[best] - target)) {
+      --best;
+    }
+    edges.push_back(buckets_[best].lo);
+  }
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
+}
+
+std::vector<double> ValueHistogram::UniformEdges(int bins) const {
+  std::vector<double> edges;
+  if (bins < 2 || buckets_.empty() || min() == max()) return edges;
+  const double lo = min(), hi = max();
+  double step = (hi - lo) / bins;
+  if (!std::isfinite(step)) step = hi / bins - lo / bins;  // huge range
+  for (int k = 1; k < bins; ++k) {
+    const double e = SnapEdge(buckets_, std::min(lo + k * step, hi));
+    if (e > lo) edges.push_back(e);
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
+}
+
+std::vector<ValueHistogram::BinStats> ValueHistogram::CountBins(
+    const std::vector<double>& interior_edges) const {
+  const std::vector<double>& e = interior_edges;
+  assert(std::adjacent_find(e.begin(), e.end(), std::greater_equal<>()) ==
+         e.end());
+  std::vector<BinStats> bins(e.size() + 1);
+  for (size_t k = 0; k < bins.size(); ++k) {
+    bins[k].lo = k == 0 ? min() : e[k - 1];
+    bins[k].hi = k == e.size() ? max() : e[k];
+  }
+  size_t k = 0;
+  for (const ValueBucket& b : buckets_) {
+    while (k < e.size() && e[k] <= b.lo) ++k;
+    assert(k == e.size() || b.hi < e[k]);  // the bucket is in one bin
+    bins[k].rows += b.rows;
+    bins[k].errors += b.errors;
+    bins[k].sum += b.sum;
+  }
+  return bins;
+}
+
+bool ValueHistogram::CountAtLeast(double threshold, int64_t* rows,
+                                  int64_t* errors) const {
+  auto it =
+      std::lower_bound(buckets_.begin(), buckets_.end(), threshold,
+                       [](const ValueBucket& b, double t) { return b.hi < t; });
+  const bool exact = it == buckets_.end() || it->lo >= threshold;
+  if (!exact) ++it;  // lo < threshold <= hi: some of it may be below
+  *rows = 0;
+  *errors = 0;
+  for (; it != buckets_.end(); ++it) {
+    *rows += it->rows;
+    *errors += it->errors;
+  }
+  return exact;
+}
+
+double ValueHistogram::ThresholdKeepingAtLeast(int64_t rows_wanted) const {
+  int64_t at_least = 0;
+  for (auto it = buckets_.rbegin(); it != buckets_.rend(); ++it) {
+    at_least += it->rows;
+    if (at_least >= rows_wanted) return it->lo;
+  }
+  return min();
+}
+
+void to_json(nlohmann::json& j, const ValueHistogram& h) {
+  nlohmann::json buckets = nlohmann::json::array();
+  for (const ValueBucket& b : h.buckets()) {
+    buckets.push_back({b.lo, b.hi, b.rows, b.errors, b.sum});
+  }
+  j = {{"version", 1},
+       {"rows", h.rows()},
+       {"errors", h.errors()},
+       {"buckets", std::move(buckets)}};
+}
+
+namespace {
+
+/// Why `b` cannot follow `prev` (nullptr for the first bucket), or "".
+std::string BucketProblem(const ValueBucket* prev, const ValueBucket& b) {
+  if (!std::isfinite(b.lo) || !std::isfinite(b.hi) || b.lo > b.hi) {
+    return "bounds are not finite and ordered";
+  }
+  if (b.rows <= 0 || b.errors < 0 || b.errors > b.rows) {
+    return "counts are out of range";
+  }
+  if (prev != nullptr && CellOf(*prev).last >= CellOf(b).first) {
+    return "it is not after the previous bucket's cell";
+  }
+  return "";
+}
+
+}  // namespace
+
+void from_json(const nlohmann::json& j, ValueHistogram& h) {
+  h = ValueHistogram();
+  for (const nlohmann::json& item : j.at("buckets")) {
+    ValueBucket b{item.at(0).get<double>() + 0.0,
+                  item.at(1).get<double>() + 0.0, item.at(2).get<int64_t>(),
+                  item.at(3).get<int64_t>(), item.at(4).get<double>()};
+    const ValueBucket* prev = h.buckets_.empty() ? nullptr : &h.buckets_.back();
+    std::string problem = BucketProblem(prev, b);
+    if (!problem.empty()) {
+      throw std::invalid_argument(fmt::format("value histogram bucket {}: {}",
+                                              h.buckets_.size(), problem));
+    }
+    h.buckets_.push_back(b);
+    h.rows_ += b.rows;
+    h.errors_ += b.errors;
+  }
+  if (h.rows_ != j.at("rows").get<int64_t>() ||
+      h.errors_ != j.at("errors").get<int64_t>()) {
+    throw std::invalid_argument(
+        "value histogram totals do not match its buckets");
+  }
+}
+
+}  // namespace errscope
