@@ -77,7 +77,7 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
       ->capture_default_str();
   cmd->add_option("--top-confusions", o.request.analysis.top_confusions,
                   "How many of the most confused (label, pred) pairs to list")
-      ->check(CLI::NonNegativeNumber)
+      ->check(IntegerAtLeast(0))
       ->capture_default_str();
   cmd->add_option("--color", o.color,
                   "Colour in the text report (auto: only on a terminal and "
@@ -90,18 +90,18 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
   cmd->add_option("--max-categories", a.max_categories,
                   "A feature whose values are all numbers is binned when it "
                   "has more distinct values than this")
-      ->check(CLI::NonNegativeNumber)
+      ->check(IntegerAtLeast(0))
       ->capture_default_str()
       ->group(by_feature);
   cmd->add_option("--max-groups", a.max_groups,
                   "Values of a categorical feature beyond this many (those "
                   "with the fewest errors) fold into '(other)'")
-      ->check(CLI::PositiveNumber)
+      ->check(IntegerAtLeast(1))
       ->capture_default_str()
       ->group(by_feature);
   cmd->add_option("--feature-bins", a.feature_bins,
                   "Bins per numeric feature")
-      ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->check(IntegerInRange(1, 1000))
       ->capture_default_str()
       ->group(by_feature);
   cmd->add_option("--binning", o.feature_binning,
@@ -113,13 +113,13 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
   cmd->add_option("--min-rows", a.min_rows,
                   "Groups with fewer rows are shown but never called "
                   "significant")
-      ->check(CLI::NonNegativeNumber)
+      ->check(IntegerAtLeast(0))
       ->capture_default_str()
       ->group(by_feature);
 
   const char* by_confidence = "Errors by confidence";
   cmd->add_option("--bins", a.calibration_bins, "Calibration bins")
-      ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->check(IntegerInRange(1, 1000))
       ->capture_default_str()
       ->group(by_confidence);
   cmd->add_option("--calibration-binning", o.calibration_binning,
@@ -131,12 +131,12 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
   cmd->add_option("--high-confidence", a.high_confidence,
                   "Errors at or above this confidence are counted as "
                   "high-confidence errors")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(NumberBetween(0.0, 1.0))
       ->capture_default_str()
       ->group(by_confidence);
   cmd->add_option("--top", a.top_errors,
                   "How many of the most confident errors to list")
-      ->check(CLI::NonNegativeNumber)
+      ->check(IntegerAtLeast(0))
       ->capture_default_str()
       ->group(by_confidence);
 

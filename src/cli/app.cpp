@@ -5,6 +5,19 @@
 #include "errscope/version.h"
 
 namespace errscope::cli {
+namespace {
+
+/// "errscope analyze" for the analyze subcommand, "errscope" for the app.
+std::string CommandPath(const CLI::App* command) {
+  std::string path = command->get_name();
+  for (const CLI::App* p = command->get_parent(); p != nullptr;
+       p = p->get_parent()) {
+    path = p->get_name() + " " + path;
+  }
+  return path;
+}
+
+}  // namespace
 
 int Main(int argc, const char* const* argv, Streams& streams) {
   CLI::App app(
@@ -29,8 +42,14 @@ int Main(int argc, const char* const* argv, Streams& streams) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version are "errors" with exit code 0 in CLI11.
-    int code = app.exit(e, streams.out, streams.err);
-    return code == 0 ? kExitOk : kExitUsageOrInput;
+    if (e.get_exit_code() == 0) return app.exit(e, streams.out, streams.err);
+    // Usage errors look like every other error, and point at the help of
+    // the command that was being parsed.
+    std::vector<CLI::App*> chosen = app.get_subcommands();
+    streams.err << fmt::format(
+        "errscope: error: {}\nRun '{} --help' for the options.\n", e.what(),
+        CommandPath(chosen.empty() ? &app : chosen.front()));
+    return kExitUsageOrInput;
   } catch (const CommandError& e) {
     streams.err << "errscope: error: " << e.what() << "\n";
     return e.exit_code;

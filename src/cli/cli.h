@@ -43,6 +43,13 @@ void WriteOutput(const std::string& path, std::string_view text,
 /// NO_COLOR unset, TERM not "dumb").
 bool WantColor(const std::string& mode, bool is_tty);
 
+/// An option check: a whole number >= `min`, with a message naming both.
+CLI::Validator IntegerAtLeast(long long min);
+/// An option check: a whole number in [min, max].
+CLI::Validator IntegerInRange(long long min, long long max);
+/// An option check: a number in [lo, hi] (NaN is rejected).
+CLI::Validator NumberBetween(double lo, double hi);
+
 /// `errscope analyze`: registers the subcommand and its options.
 void SetupAnalyzeCommand(CLI::App& app, Streams& streams);
 /// `errscope schema`.

@@ -84,12 +84,12 @@ void AddInputOptions(CLI::App* cmd, AnalyzeRequest* request,
   cmd->add_option("--threads", request->threads,
                   "Worker threads (default: one per core); the report is "
                   "identical for any value")
-      ->check(CLI::NonNegativeNumber)
+      ->check(IntegerAtLeast(0))
       ->group(group);
 
   // Hidden: small chunks make tests exercise splitting and merging.
   cmd->add_option("--chunk-bytes", request->reader.chunk_bytes)
-      ->check(CLI::PositiveNumber)
+      ->check(IntegerAtLeast(1))
       ->group("");
 
   const char* columns = "Columns (detected by name when omitted)";
@@ -131,7 +131,7 @@ void AddInputOptions(CLI::App* cmd, AnalyzeRequest* request,
   const char* binary = "Binary problem with only a score column";
   cmd->add_option("--threshold", request->columns.threshold,
                   "Predict --positive when score >= T (default 0.5)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(NumberBetween(0.0, 1.0))
       ->option_text("T")
       ->group(binary);
   cmd->add_option("--positive", request->columns.positive,
