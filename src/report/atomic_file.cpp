@@ -7,11 +7,59 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace errscope {
 
-Status WriteFileAtomically(const std::string& path, std::string_view contents) {
+namespace {
+
+/// Writes all of `contents` to `fd`; false with errno set on failure.
+bool WriteAll(int fd, std::string_view contents) {
+  size_t written = 0;
+  while (written < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    written += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+/// A device or a pipe (`-o /dev/null`, `/dev/stdout`, a FIFO) cannot be
+/// replaced by a rename, and must not be: the report is written into it.
+Status WriteInPlace(const std::string& path, std::string_view contents) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0 || !WriteAll(fd, contents)) {
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    return Status::Error(fmt::format("{}: cannot write the output file: {}",
+                                     path, std::strerror(err)));
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& requested,
+                           std::string_view contents) {
+  struct stat st {};
+  if (::stat(requested.c_str(), &st) == 0 && !S_ISREG(st.st_mode) &&
+      !S_ISDIR(st.st_mode)) {
+    return WriteInPlace(requested, contents);
+  }
+  // Through a symbolic link, the file it points to is replaced and the link
+  // stays a link.
+  std::string path = requested;
+  std::error_code ignored;
+  if (std::filesystem::is_symlink(requested, ignored)) {
+    std::filesystem::path target =
+        std::filesystem::weakly_canonical(requested, ignored);
+    if (!ignored) path = target.string();
+  }
   // mkstemp needs a writable template in the target's directory, so that
   // the final rename stays on one file system.
   std::string temp = path + ".errscope-XXXXXX";
@@ -27,15 +75,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents) {
     return Status::Error(
         fmt::format("{}: {}: {}", path, what, std::strerror(err)));
   };
-  size_t written = 0;
-  while (written < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write the output file");
-    }
-    written += static_cast<size_t>(n);
-  }
+  if (!WriteAll(fd, contents)) return fail("cannot write the output file");
   // mkstemp creates 0600; give the report the usual permissions.
   mode_t mask = ::umask(0);
   ::umask(mask);

@@ -54,3 +54,32 @@ TEST_CASE("atomic write: a directory in the way leaves it untouched") {
 
 }  // namespace
 }  // namespace errscope::test
+
+namespace errscope::test {
+namespace {
+
+TEST_CASE("atomic write: a device is written into, never replaced") {
+  // A rename over /dev/null would turn it into a regular file for every
+  // process on the machine.
+  REQUIRE(WriteFileAtomically("/dev/null", "report").ok());
+  struct stat st {};
+  REQUIRE(::stat("/dev/null", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+  for (const auto& e : std::filesystem::directory_iterator("/dev")) {
+    CHECK(e.path().filename().string().rfind("null.errscope-", 0) != 0);
+  }
+}
+
+TEST_CASE("atomic write: through a symbolic link the target is replaced") {
+  TempDir dir;
+  const std::string target = dir.path() + "/target.json";
+  const std::string link = dir.path() + "/link.json";
+  dir.Write("target.json", "old");
+  std::filesystem::create_symlink(target, link);
+  REQUIRE(WriteFileAtomically(link, "new").ok());
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK(ReadFile(target) == "new");
+}
+
+}  // namespace
+}  // namespace errscope::test
