@@ -17,7 +17,7 @@ void to_json(nlohmann::json& j, const SlicesPartial& p) {
   for (const FeatureTally& f : p.features) {
     nlohmann::json values = nlohmann::json::array();
     for (const auto& [value, counts] : f.values) {
-      values.push_back({value, counts.rows, counts.errors});
+      values.push_back({value, counts.rows, counts.errors, counts.first_row});
     }
     features.push_back({{"values", values},
                         {"untracked", {f.untracked.rows, f.untracked.errors}},
@@ -40,7 +40,8 @@ void from_json(const nlohmann::json& j, SlicesPartial& p) {
     FeatureTally t;
     for (const nlohmann::json& v : f.at("values")) {
       t.values[v.at(0).get<std::string>()] =
-          GroupCounts{v.at(1).get<int64_t>(), v.at(2).get<int64_t>()};
+          GroupCounts{v.at(1).get<int64_t>(), v.at(2).get<int64_t>(),
+                      v.size() > 3 ? v.at(3).get<int64_t>() : 0};
     }
     t.untracked = counts(f.at("untracked"));
     t.missing = counts(f.at("missing"));
@@ -66,6 +67,25 @@ void CountValue(std::string_view value, const GroupCounts& counts,
   } else {
     tally->untracked.Add(counts);
   }
+}
+
+/// Adds the values of `from` to `into`. When only some of the new values
+/// fit, the ones first met in input order get in (`from` is later input),
+/// not the first in byte order.
+void MergeValues(const FeatureTally& from, FeatureTally* into) {
+  if (into->values.size() + from.values.size() <= kMaxTrackedValues) {
+    for (const auto& [value, counts] : from.values) {
+      CountValue(value, counts, into);
+    }
+    return;
+  }
+  std::vector<const std::pair<const std::string, GroupCounts>*> order;
+  for (const auto& entry : from.values) order.push_back(&entry);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) {
+                     return a->second.first_row < b->second.first_row;
+                   });
+  for (const auto* entry : order) CountValue(entry->first, entry->second, into);
 }
 
 class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
@@ -99,7 +119,7 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
   std::vector<ValueHistogram::Row> numbers;
   for (size_t r = 0; r < batch.rows(); ++r) {
     const std::string_view cell = batch.feature(r, f);
-    const GroupCounts one{1, batch.correct(r) ? 0 : 1};
+    const GroupCounts one{1, batch.correct(r) ? 0 : 1, batch.row_number[r]};
     if (cell.empty()) {
       tally->missing.Add(one);
       continue;
@@ -140,7 +160,7 @@ void SlicesAnalyzer::MergeInto(const SlicesPartial& from,
   for (size_t f = 0; f < from.features.size(); ++f) {
     const FeatureTally& a = from.features[f];
     FeatureTally& b = into->features[f];
-    for (const auto& [value, counts] : a.values) CountValue(value, counts, &b);
+    MergeValues(a, &b);
     b.untracked.Add(a.untracked);
     b.missing.Add(a.missing);
     if (!a.all_numeric) b.all_numeric = false;
@@ -191,9 +211,11 @@ std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
     for (size_t i = keep; i < values.size(); ++i) other.Add(values[i].counts);
     values.resize(keep);
   }
-  // Most frequent first, as a value count lists them.
+  // Most frequent first, as a value count lists them; ties by value (the
+  // sort above may have reordered them).
   std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
-    return a.counts.rows > b.counts.rows;
+    if (a.counts.rows != b.counts.rows) return a.counts.rows > b.counts.rows;
+    return *a.text < *b.text;
   });
   std::vector<SliceGroup> groups;
   for (const Value& v : values) {

@@ -13,9 +13,17 @@ namespace errscope {
 struct GroupCounts {
   int64_t rows = 0;
   int64_t errors = 0;
+  /// The 1-based data row where the group was first met (0: unknown); used
+  /// for tracked values only, so that a merge with room for only some new
+  /// values takes the ones met first in input order.
+  int64_t first_row = 0;
   void Add(const GroupCounts& other) {
     rows += other.rows;
     errors += other.errors;
+    if (other.first_row > 0 &&
+        (first_row == 0 || other.first_row < first_row)) {
+      first_row = other.first_row;
+    }
   }
 };
 

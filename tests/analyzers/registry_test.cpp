@@ -2,6 +2,7 @@
 // rows across partials and merging gives what one partial gives, in any
 // merge order; an empty partial changes nothing; partials round-trip JSON.
 #include <catch2/catch.hpp>
+#include <deque>
 #include <random>
 #include <set>
 
@@ -13,40 +14,69 @@ namespace errscope {
 namespace {
 
 /// Rows with several classes, numeric spellings that differ between chunks
-/// ("1" and "1.0"), and probabilities; cut into many small batches.
+/// ("1" and "1.0"), probabilities, an id, a confidence, a categorical
+/// feature with missing cells and a numeric feature with many distinct
+/// values; cut into many small batches.
 std::string MakeInput() {
   std::mt19937 rng(7);
-  std::string csv = "label,pred,p_0,p_1,p_2,p_3\n";
+  std::string csv = "id,label,pred,confidence,p_0,p_1,p_2,p_3,color,amount\n";
   const char* spellings[] = {"0", "1", "2", "1.0", "3", "2.00"};
+  const char* colors[] = {"red", "green", "blue", "", "teal"};
   for (int i = 0; i < 600; ++i) {
     const char* label = spellings[rng() % 6];
     const char* pred = rng() % 3 == 0 ? spellings[rng() % 6] : label;
-    csv += std::string(label) + "," + pred + ",0.1,0.2,0.3,0.4\n";
+    const std::string confidence = std::to_string(rng() % 1001 / 1000.0);
+    const std::string amount =
+        std::to_string(rng() % 5000) + "." + std::to_string(rng() % 10);
+    csv += "row" + std::to_string(i) + "," + label + "," + pred + "," +
+           confidence + ",0.1,0.2,0.3,0.4," + colors[rng() % 5] + "," + amount +
+           "\n";
   }
   return csv;
 }
 
-std::vector<PredictionBatch> Batches(const ColumnMapping& mapping) {
+const std::vector<std::string> kColumns = {
+    "id",  "label", "pred", "confidence", "p_0",
+    "p_1", "p_2",   "p_3",  "color",      "amount"};
+
+/// The decoded batches of MakeInput(), with the chunks and raw batches
+/// their cells point into (kept alive, at fixed addresses).
+struct ContractInput {
+  std::deque<Chunk> chunks;
+  std::deque<RawBatch> raws;
+  std::vector<PredictionBatch> batches;
+};
+
+void ReadBatches(const ColumnMapping& mapping, ContractInput* input) {
   SourceInfo info;
   info.name = "contract.csv";
   Status status;
   ReaderOptions options;
   options.chunk_bytes = 300;
-  auto reader = OpenRecordReader(OpenString(MakeInput(), &info), info,
-                                 options, &status);
+  auto reader =
+      OpenRecordReader(OpenString(MakeInput(), &info), info, options, &status);
   REQUIRE(reader);
-  std::vector<PredictionBatch> batches;
-  Chunk chunk;
-  RawBatch raw;
-  while (reader->NextChunk(&chunk, &status)) {
-    REQUIRE(reader->ParseChunk(chunk, &raw, &status));
-    batches.emplace_back();
+  REQUIRE(reader->column_names() == kColumns);
+  while (reader->NextChunk(&input->chunks.emplace_back(), &status)) {
+    RawBatch& raw = input->raws.emplace_back();
+    REQUIRE(reader->ParseChunk(input->chunks.back(), &raw, &status));
+    input->batches.emplace_back();
     REQUIRE(DecodeBatch(raw, mapping, reader->column_names(), info.name,
-                        DecodeOptions(), &batches.back(), &status));
+                        DecodeOptions(), &input->batches.back(), &status));
   }
   REQUIRE(status.ok());
-  REQUIRE(batches.size() > 10);
-  return batches;
+  REQUIRE(input->batches.size() > 10);
+}
+
+/// The settings the pipeline would make for MakeInput().
+AnalyzerSettings ContractSettings() {
+  AnalyzerSettings settings;
+  settings.column_names = kColumns;
+  REQUIRE(ResolveColumns(kColumns, ColumnOptions(), &settings.mapping).ok());
+  REQUIRE(settings.mapping.id == 0);
+  REQUIRE(settings.mapping.confidence == 3);
+  REQUIRE(settings.mapping.features == std::vector<int>{8, 9});
+  return settings;
 }
 
 std::string Finished(const Analyzer& analyzer, const Partial& partial) {
@@ -56,11 +86,10 @@ std::string Finished(const Analyzer& analyzer, const Partial& partial) {
 }
 
 TEST_CASE("every analyzer honours the accumulator contract") {
-  AnalyzerSettings settings;
-  const std::vector<std::string> names = {"label", "pred", "p_0",
-                                          "p_1",   "p_2",  "p_3"};
-  REQUIRE(ResolveColumns(names, ColumnOptions(), &settings.mapping).ok());
-  std::vector<PredictionBatch> batches = Batches(settings.mapping);
+  const AnalyzerSettings settings = ContractSettings();
+  ContractInput input;
+  ReadBatches(settings.mapping, &input);
+  const std::vector<PredictionBatch>& batches = input.batches;
 
   for (const AnalyzerInfo& info : AnalyzerTable()) {
     DYNAMIC_SECTION(info.name) {
@@ -100,6 +129,36 @@ TEST_CASE("every analyzer honours the accumulator contract") {
       CHECK(json.at("version") == 1);
     }
   }
+}
+
+TEST_CASE("the contract input exercises every section") {
+  const AnalyzerSettings settings = ContractSettings();
+  ContractInput input;
+  ReadBatches(settings.mapping, &input);
+  Report report;
+  for (const AnalyzerInfo& info : AnalyzerTable()) {
+    std::unique_ptr<Analyzer> analyzer = info.make(settings);
+    auto partial = analyzer->NewPartial();
+    for (const PredictionBatch& b : input.batches) {
+      analyzer->Add(b, partial.get());
+    }
+    REQUIRE(analyzer->Finish(*partial, &report).ok());
+  }
+  REQUIRE(report.slices);
+  REQUIRE(report.slices->features.size() == 2);
+  const FeatureSlices& color = report.slices->features[0];
+  CHECK(color.kind == "categorical");
+  CHECK(color.groups.size() == 5);  // 4 colours, then the missing cells
+  CHECK(color.groups.back().missing);
+  CHECK(report.slices->features[1].kind == "numeric");
+  CHECK(report.slices->features[1].groups.size() == 5);
+  REQUIRE(report.calibration);
+  CHECK(report.calibration->rows == 600);
+  CHECK(report.calibration->brier);
+  REQUIRE(report.top_errors);
+  REQUIRE(report.top_errors->size() == 20);
+  CHECK(report.top_errors->front().id.value().rfind("row", 0) == 0);
+  CHECK(report.top_errors->front().features.size() == 2);
 }
 
 TEST_CASE("the analyzer table has unique names and descriptions") {
