@@ -261,10 +261,15 @@ std::vector<double> ValueHistogram::UniformEdges(int bins) const {
   std::vector<double> edges;
   if (bins < 2 || buckets_.empty() || min() == max()) return edges;
   const double lo = min(), hi = max();
-  double step = (hi - lo) / bins;
-  if (!std::isfinite(step)) step = hi / bins - lo / bins;  // huge range
+  // k * (hi - lo) / bins, multiplied before dividing: for [0, 1] in 10
+  // bins edge 3 is then the double 0.3 (as 3/10), not 0.30000000000000004,
+  // so a value written 0.3 starts a bin as it reads.
+  const double range = hi - lo;
+  const bool huge = !std::isfinite(range);
   for (int k = 1; k < bins; ++k) {
-    const double e = SnapEdge(buckets_, std::min(lo + k * step, hi));
+    const double offset =
+        huge ? k * (hi / bins - lo / bins) : k * range / bins;
+    const double e = SnapEdge(buckets_, std::min(lo + offset, hi));
     if (e > lo) edges.push_back(e);
   }
   std::sort(edges.begin(), edges.end());

@@ -357,6 +357,15 @@ TEST_CASE("Uniform edges on exact data: hand examples", "[value_histogram]") {
   CHECK(h.UniformEdges(5) == Edges{2, 4, 6, 8});
   CHECK(h.UniformEdges(4) == Edges{2.5, 5, 7.5});
   CHECK(h.UniformEdges(1).empty());
+  // Tenths of [0, 1]: each edge is the double k/10, so 0.3 starts a bin
+  // (k * 0.1 would give 0.30000000000000004 and put 0.3 one bin lower).
+  ValueHistogram unit;
+  std::vector<Row> unit_rows = {{0.0, false}, {0.3, true}, {1.0, false}};
+  unit.AddBatch(unit_rows);
+  const Edges tenths = unit.UniformEdges(10);
+  REQUIRE(tenths.size() == 9);
+  for (int k = 1; k < 10; ++k) CHECK(tenths[k - 1] == k / 10.0);
+  CHECK(unit.CountBins(tenths)[3].rows == 1);  // [0.3, 0.4) holds 0.3
   const std::vector<BinStats> bins = h.CountBins({2.5, 5, 7.5});
   CHECK(bins[0].rows == 3);  // 0, 1, 2
   CHECK(bins[1].rows == 2);  // 3, 4
