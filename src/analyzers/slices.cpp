@@ -15,9 +15,16 @@ namespace errscope {
 void to_json(nlohmann::json& j, const SlicesPartial& p) {
   nlohmann::json features = nlohmann::json::array();
   for (const FeatureTally& f : p.features) {
+    // In byte order of the values, so that the form is stable.
+    std::vector<const std::pair<const std::string, GroupCounts>*> sorted;
+    for (const auto& entry : f.values) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
     nlohmann::json values = nlohmann::json::array();
-    for (const auto& [value, counts] : f.values) {
-      values.push_back({value, counts.rows, counts.errors, counts.first_row});
+    for (const auto* entry : sorted) {
+      const GroupCounts& counts = entry->second;
+      values.push_back(
+          {entry->first, counts.rows, counts.errors, counts.first_row});
     }
     features.push_back({{"values", values},
                         {"untracked", {f.untracked.rows, f.untracked.errors}},
@@ -73,7 +80,9 @@ void CountValue(std::string_view value, const GroupCounts& counts,
 /// fit, the ones first met in input order get in (`from` is later input),
 /// not the first in byte order.
 void MergeValues(const FeatureTally& from, FeatureTally* into) {
-  if (into->values.size() + from.values.size() <= kMaxTrackedValues) {
+  // With room for all of them, or for none, the order does not matter.
+  if (into->values.size() + from.values.size() <= kMaxTrackedValues ||
+      into->values.size() >= kMaxTrackedValues) {
     for (const auto& [value, counts] : from.values) {
       CountValue(value, counts, into);
     }
@@ -81,10 +90,12 @@ void MergeValues(const FeatureTally& from, FeatureTally* into) {
   }
   std::vector<const std::pair<const std::string, GroupCounts>*> order;
   for (const auto& entry : from.values) order.push_back(&entry);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto* a, const auto* b) {
-                     return a->second.first_row < b->second.first_row;
-                   });
+  std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+    if (a->second.first_row != b->second.first_row) {
+      return a->second.first_row < b->second.first_row;
+    }
+    return a->first < b->first;
+  });
   for (const auto* entry : order) CountValue(entry->first, entry->second, into);
 }
 
@@ -206,7 +217,8 @@ std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
     // Keep the values with the most errors; fold the rest.
     std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
       if (a.counts.errors != b.counts.errors) return a.counts.errors > b.counts.errors;
-      return a.counts.rows > b.counts.rows;
+      if (a.counts.rows != b.counts.rows) return a.counts.rows > b.counts.rows;
+      return *a.text < *b.text;
     });
     for (size_t i = keep; i < values.size(); ++i) other.Add(values[i].counts);
     values.resize(keep);
