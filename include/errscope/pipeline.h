@@ -25,8 +25,9 @@ struct AnalyzeRequest {
   /// same for any value: chunks are cut independently of it and partials
   /// are merged in chunk order.
   unsigned threads = 0;
-  /// Called on the reading thread after each chunk with the raw bytes read
-  /// so far and the file size (0 when unknown).
+  /// Called after each chunk is merged (by one thread at a time, not always
+  /// the same one) with the raw bytes read so far and the file size (0 when
+  /// unknown).
   std::function<void(uint64_t, uint64_t)> progress;
 };
 

@@ -23,6 +23,7 @@ struct Work {
   std::vector<std::unique_ptr<Partial>> partials;
   Status status;
   bool done = false;
+  uint64_t bytes_read = 0;  ///< Of the input, once this chunk was cut.
 };
 
 /// Input counts and warnings, merged like an analyzer's partial.
@@ -73,6 +74,9 @@ class Pipeline {
   Status RunInline();
   Status RunThreaded(unsigned threads);
   void WorkerLoop();
+  /// Merges the finished chunks at the front of in_flight_; `lock` holds
+  /// mutex_ on entry and on return.
+  void MergeFinished(std::unique_lock<std::mutex>& lock);
 
   const AnalyzeRequest& request_;
   uint64_t file_size_;
@@ -85,9 +89,14 @@ class Pipeline {
   // Threaded mode: chunks waiting for a worker, and the hand-back.
   std::mutex mutex_;
   std::condition_variable work_ready_;
-  std::condition_variable work_done_;
   std::deque<Work*> queue_;
   bool stopping_ = false;
+  /// Chunks read and not yet merged, oldest first.
+  std::deque<std::unique_ptr<Work>> in_flight_;
+  std::condition_variable room_;  ///< in_flight_ shrank, or a chunk failed.
+  bool merging_ = false;
+  bool failed_ = false;
+  Status status_;  ///< The first failed chunk's, in chunk order.
 };
 
 void Pipeline::Process(Work* work) const {
@@ -109,7 +118,7 @@ void Pipeline::MergeResult(const Work& work) {
     analyzers_[i]->Merge(*work.partials[i], totals_[i].get());
   }
   if (request_.progress) {
-    request_.progress(reader_.raw_bytes_read(), file_size_);
+    request_.progress(work.bytes_read, file_size_);
   }
 }
 
@@ -117,6 +126,7 @@ Status Pipeline::RunInline() {
   for (;;) {
     Work work;
     if (!reader_.NextChunk(&work.chunk, &work.status)) return work.status;
+    work.bytes_read = reader_.raw_bytes_read();
     Process(&work);
     if (!work.status.ok()) return work.status;
     MergeResult(work);
@@ -124,22 +134,42 @@ Status Pipeline::RunInline() {
 }
 
 void Pipeline::WorkerLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    Work* work = nullptr;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      work = queue_.front();
-      queue_.pop_front();
-    }
+    work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;
+    Work* work = queue_.front();
+    queue_.pop_front();
+    lock.unlock();
     Process(work);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      work->done = true;
-    }
-    work_done_.notify_all();
+    lock.lock();
+    work->done = true;
+    MergeFinished(lock);
   }
+}
+
+void Pipeline::MergeFinished(std::unique_lock<std::mutex>& lock) {
+  // One thread merges at a time, strictly in chunk order; whichever worker
+  // finishes the oldest chunk does it, so merging overlaps with reading.
+  if (merging_) return;  // that thread will also merge this chunk
+  merging_ = true;
+  while (!failed_ && !in_flight_.empty() && in_flight_.front()->done) {
+    std::unique_ptr<Work> oldest = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    lock.unlock();
+    const bool ok = oldest->status.ok();
+    if (ok) MergeResult(*oldest);
+    lock.lock();
+    if (!ok) {
+      failed_ = true;
+      status_ = oldest->status;
+    }
+    room_.notify_all();
+    lock.unlock();
+    oldest.reset();  // free the chunk outside the lock
+    lock.lock();
+  }
+  merging_ = false;
 }
 
 Status Pipeline::RunThreaded(unsigned threads) {
@@ -147,47 +177,33 @@ Status Pipeline::RunThreaded(unsigned threads) {
   for (unsigned i = 0; i < threads; ++i) {
     workers.emplace_back([this] { WorkerLoop(); });
   }
-  // Chunks in flight, oldest first; merged strictly in this order so that
-  // the result does not depend on which worker finishes first.
-  std::deque<std::unique_ptr<Work>> in_flight;
+  // At most `window` chunks are read but not yet merged, so memory does not
+  // grow with the input.
   const size_t window = 2 * static_cast<size_t>(threads) + 1;
-  Status status;
-  bool input_done = false;
-  while (status.ok() && (!input_done || !in_flight.empty())) {
-    if (!input_done && in_flight.size() < window) {
-      auto work = std::make_unique<Work>();
-      if (!reader_.NextChunk(&work->chunk, &status)) {
-        input_done = true;
-        continue;
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        queue_.push_back(work.get());
-      }
-      work_ready_.notify_one();
-      in_flight.push_back(std::move(work));
-      continue;
-    }
-    Work& oldest = *in_flight.front();
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      work_done_.wait(lock, [&] { return oldest.done; });
-    }
-    if (!oldest.status.ok()) {
-      status = oldest.status;
-      break;
-    }
-    MergeResult(oldest);
-    in_flight.pop_front();
+  Status read_status;
+  for (;;) {
+    auto work = std::make_unique<Work>();
+    if (!reader_.NextChunk(&work->chunk, &read_status)) break;
+    work->bytes_read = reader_.raw_bytes_read();
+    std::unique_lock<std::mutex> lock(mutex_);
+    room_.wait(lock, [&] { return failed_ || in_flight_.size() < window; });
+    if (failed_) break;
+    queue_.push_back(work.get());
+    in_flight_.push_back(std::move(work));
+    lock.unlock();
+    work_ready_.notify_one();
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-    queue_.clear();  // chunks not started are dropped
-  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  // An error in a chunk comes before a read error further on, so wait for
+  // the chunks already read before deciding which to report.
+  room_.wait(lock, [&] { return failed_ || in_flight_.empty(); });
+  stopping_ = true;
+  queue_.clear();  // chunks not started are dropped
+  lock.unlock();
   work_ready_.notify_all();
   for (std::thread& t : workers) t.join();
-  return status;
+  in_flight_.clear();
+  return failed_ ? status_ : read_status;
 }
 
 Status Pipeline::Run(unsigned threads) {
