@@ -30,7 +30,7 @@ struct ValueBucket {
 /// value and everything is exact. Beyond that, adjacent buckets are
 /// coalesced (compaction); a coalesced bucket still knows exactly how many
 /// rows fall in [lo, hi], but not where inside. After a Merge that adds
-/// rows there are at most kMaxBuckets buckets; after AddBatch, at most
+/// rows there are at most kMaxMergedBuckets buckets; after AddBatch, at most
 /// kMaxBatchBuckets.
 ///
 /// Why buckets live on a fixed grid: when two partials are merged, a bucket
@@ -68,6 +68,9 @@ class ValueHistogram {
   /// Buckets after a Merge: compaction starts above this many and goes
   /// down to it.
   static constexpr size_t kMaxBuckets = 32768;
+
+  /// Buckets a Merge may leave before it compacts (down to kMaxBuckets).
+  static constexpr size_t kMaxMergedBuckets = 2 * kMaxBuckets;
 
   /// Buckets after AddBatch: compaction starts above this many and halves
   /// it, so that a partial for one chunk (~10k rows) stays exact, and a

@@ -248,7 +248,7 @@ ValueHistogram MergeInOrder(const std::vector<ValueHistogram>& chunks) {
     total.Merge(c);
     largest = std::max(largest, total.buckets().size());
   }
-  CHECK(largest <= ValueHistogram::kMaxBuckets);
+  CHECK(largest <= ValueHistogram::kMaxMergedBuckets);
   return total;
 }
 
@@ -264,8 +264,8 @@ ValueHistogram MergeAsTree(std::vector<ValueHistogram> level) {
   return level.empty() ? ValueHistogram() : level[0];
 }
 
-/// `limit`: the most buckets the histogram may hold (kMaxBuckets after a
-/// Merge, kMaxBatchBuckets after AddBatch); it stays exact up to that many
+/// `limit`: the most buckets the histogram may hold (kMaxMergedBuckets
+/// after a Merge, kMaxBatchBuckets after AddBatch); it stays exact up to that many
 /// distinct values and compacts beyond.
 void CheckAll(const ValueHistogram& h, const DataSet& data,
               const Reference& ref, size_t limit) {
@@ -305,11 +305,11 @@ TEST_CASE("Counts match a brute force for merges in order and as a tree",
       const std::vector<ValueHistogram> chunks = Chunked(data.rows, 7);
       {
         INFO("in order");
-        CheckAll(MergeInOrder(chunks), data, ref, ValueHistogram::kMaxBuckets);
+        CheckAll(MergeInOrder(chunks), data, ref, ValueHistogram::kMaxMergedBuckets);
       }
       {
         INFO("as a tree");
-        CheckAll(MergeAsTree(chunks), data, ref, ValueHistogram::kMaxBuckets);
+        CheckAll(MergeAsTree(chunks), data, ref, ValueHistogram::kMaxMergedBuckets);
       }
       {
         INFO("one batch");
@@ -534,7 +534,7 @@ TEST_CASE("Chunks of one continuous column keep a fine resolution",
       CHECK(part.exact() == (chunk_rows <= kMaxBatch));
       CHECK(part.buckets().size() <= kMaxBatch);
       total.Merge(part);
-      REQUIRE(total.buckets().size() <= ValueHistogram::kMaxBuckets);
+      REQUIRE(total.buckets().size() <= ValueHistogram::kMaxMergedBuckets);
     }
     const Reference ref(all);
     int64_t heaviest = 0;
@@ -545,7 +545,7 @@ TEST_CASE("Chunks of one continuous column keep a fine resolution",
     // holding most rows; here even the heaviest is a sliver.
     CHECK(heaviest <= total.rows() / 200);
     CheckAll(total, {"normal chunks", {}, true}, ref,
-             ValueHistogram::kMaxBuckets);
+             ValueHistogram::kMaxMergedBuckets);
   }
 }
 
