@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "errscope/class_index.h"
 #include "errscope/proportion.h"
@@ -16,15 +17,17 @@ void to_json(nlohmann::json& j, const SlicesPartial& p) {
   nlohmann::json features = nlohmann::json::array();
   for (const FeatureTally& f : p.features) {
     // In byte order of the values, so that the form is stable.
-    std::vector<const std::pair<const std::string, GroupCounts>*> sorted;
-    for (const auto& entry : f.values) sorted.push_back(&entry);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
+    using Entry = StringMap<GroupCounts>::Entry;
+    std::vector<const Entry*> sorted;
+    for (const Entry& e : f.values.entries()) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(), [&](const Entry* a, const Entry* b) {
+      return f.values.KeyOf(*a) < f.values.KeyOf(*b);
+    });
     nlohmann::json values = nlohmann::json::array();
-    for (const auto* entry : sorted) {
-      const GroupCounts& counts = entry->second;
+    for (const Entry* e : sorted) {
+      const GroupCounts& c = e->value;
       values.push_back(
-          {entry->first, counts.rows, counts.errors, counts.first_row});
+          {std::string(f.values.KeyOf(*e)), c.rows, c.errors, c.first_row});
     }
     features.push_back({{"values", values},
                         {"untracked", {f.untracked.rows, f.untracked.errors}},
@@ -46,9 +49,14 @@ void from_json(const nlohmann::json& j, SlicesPartial& p) {
   for (const nlohmann::json& f : j.at("features")) {
     FeatureTally t;
     for (const nlohmann::json& v : f.at("values")) {
-      t.values[v.at(0).get<std::string>()] =
-          GroupCounts{v.at(1).get<int64_t>(), v.at(2).get<int64_t>(),
-                      v.size() > 3 ? v.at(3).get<int64_t>() : 0};
+      const std::string& value = v.at(0).get_ref<const std::string&>();
+      const GroupCounts counts{v.at(1).get<int64_t>(), v.at(2).get<int64_t>(),
+                               v.size() > 3 ? v.at(3).get<int64_t>() : 0};
+      if (t.values.Find(value) != nullptr) {
+        throw std::invalid_argument("slices partial: duplicate value '" +
+                                    value + "'");
+      }
+      t.values.Insert(value, counts);
     }
     t.untracked = counts(f.at("untracked"));
     t.missing = counts(f.at("missing"));
@@ -66,11 +74,11 @@ constexpr double kFalseDiscoveryRate = 0.05;
 /// tracks as many values as it may.
 void CountValue(std::string_view value, const GroupCounts& counts,
                 FeatureTally* tally) {
-  auto it = tally->values.find(value);
-  if (it != tally->values.end()) {
-    it->second.Add(counts);
+  const uint64_t hash = HashText(value);
+  if (GroupCounts* known = tally->values.FindHashed(value, hash)) {
+    known->Add(counts);
   } else if (tally->values.size() < kMaxTrackedValues) {
-    tally->values.emplace(std::string(value), counts);
+    tally->values.Insert(value, hash, counts);
   } else {
     tally->untracked.Add(counts);
   }
@@ -80,23 +88,25 @@ void CountValue(std::string_view value, const GroupCounts& counts,
 /// fit, the ones first met in input order get in (`from` is later input),
 /// not the first in byte order.
 void MergeValues(const FeatureTally& from, FeatureTally* into) {
+  using Entry = StringMap<GroupCounts>::Entry;
+  const std::vector<Entry>& entries = from.values.entries();
   // With room for all of them, or for none, the order does not matter.
-  if (into->values.size() + from.values.size() <= kMaxTrackedValues ||
+  if (into->values.size() + entries.size() <= kMaxTrackedValues ||
       into->values.size() >= kMaxTrackedValues) {
-    for (const auto& [value, counts] : from.values) {
-      CountValue(value, counts, into);
+    for (const Entry& e : entries) {
+      CountValue(from.values.KeyOf(e), e.value, into);
     }
     return;
   }
-  std::vector<const std::pair<const std::string, GroupCounts>*> order;
-  for (const auto& entry : from.values) order.push_back(&entry);
-  std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
-    if (a->second.first_row != b->second.first_row) {
-      return a->second.first_row < b->second.first_row;
+  std::vector<const Entry*> order;
+  for (const Entry& e : entries) order.push_back(&e);
+  std::sort(order.begin(), order.end(), [&](const Entry* a, const Entry* b) {
+    if (a->value.first_row != b->value.first_row) {
+      return a->value.first_row < b->value.first_row;
     }
-    return a->first < b->first;
+    return from.values.KeyOf(*a) < from.values.KeyOf(*b);
   });
-  for (const auto* entry : order) CountValue(entry->first, entry->second, into);
+  for (const Entry* e : order) CountValue(from.values.KeyOf(*e), e->value, into);
 }
 
 class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
@@ -206,11 +216,13 @@ std::vector<SliceGroup> SlicesAnalyzer::NumericGroups(
 std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
     const FeatureTally& tally) const {
   struct Value {
-    const std::string* text;
+    std::string_view text;
     GroupCounts counts;
   };
   std::vector<Value> values;
-  for (const auto& [text, counts] : tally.values) values.push_back({&text, counts});
+  for (const auto& e : tally.values.entries()) {
+    values.push_back({tally.values.KeyOf(e), e.value});
+  }
   GroupCounts other = tally.untracked;
   const size_t keep = settings_.options.max_groups;
   if (values.size() > keep) {
@@ -218,7 +230,7 @@ std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
     std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
       if (a.counts.errors != b.counts.errors) return a.counts.errors > b.counts.errors;
       if (a.counts.rows != b.counts.rows) return a.counts.rows > b.counts.rows;
-      return *a.text < *b.text;
+      return a.text < b.text;
     });
     for (size_t i = keep; i < values.size(); ++i) other.Add(values[i].counts);
     values.resize(keep);
@@ -227,12 +239,12 @@ std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
   // sort above may have reordered them).
   std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
     if (a.counts.rows != b.counts.rows) return a.counts.rows > b.counts.rows;
-    return *a.text < *b.text;
+    return a.text < b.text;
   });
   std::vector<SliceGroup> groups;
   for (const Value& v : values) {
     SliceGroup g;
-    g.value = *v.text;
+    g.value = std::string(v.text);
     g.rows = v.counts.rows;
     g.errors = v.counts.errors;
     groups.push_back(g);

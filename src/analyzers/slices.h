@@ -1,11 +1,10 @@
 #pragma once
 
-#include <string_view>
-#include <unordered_map>
 #include <string>
 #include <vector>
 
 #include "errscope/analyzer.h"
+#include "errscope/string_map.h"
 #include "errscope/value_histogram.h"
 
 namespace errscope {
@@ -28,23 +27,13 @@ struct GroupCounts {
   }
 };
 
-/// Hashes std::string and std::string_view alike, so that a cell (a view
-/// into the chunk) is looked up without building a string.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view text) const {
-    return std::hash<std::string_view>()(text);
-  }
-};
-
 /// What one feature column has seen: counts per exact value (bounded: the
 /// first kMaxTrackedValues distinct values in input order, the rest counted
 /// together), and while every value is a number, a histogram of the numbers.
 struct FeatureTally {
   /// Hashed, not ordered: a lookup per cell is the hot path of the slices.
   /// Everything that reads the values in an order sorts them first.
-  std::unordered_map<std::string, GroupCounts, StringHash, std::equal_to<>>
-      values;
+  StringMap<GroupCounts> values;
   GroupCounts untracked;  ///< Values beyond kMaxTrackedValues.
   GroupCounts missing;    ///< Empty cells.
   bool all_numeric = true;
