@@ -71,7 +71,35 @@ bool CsvReader::Scan(bool at_eof, Status* status) {
   const char* p = pending_.data();
   const size_t n = pending_.size();
   const char delim = delimiter();
+  size_t next_quote = 0;  // of the next '"' at or after i (n: none)
+  bool quote_known = false;
   for (size_t i = scan_pos_; i < n; ++i) {
+    if (state_ == State::kFieldStart || state_ == State::kUnquoted) {
+      // Fast path: outside quotes and up to the next quote, records end
+      // exactly at newlines, so memchr finds them without a byte-by-byte
+      // state machine. Most exports have no quotes at all.
+      if (!quote_known || next_quote < i) {
+        const void* q = std::memchr(p + i, '"', n - i);
+        next_quote = q ? static_cast<size_t>(static_cast<const char*>(q) - p) : n;
+        quote_known = true;
+      }
+      if (next_quote > i) {
+        size_t j = i;
+        while (const void* nl = std::memchr(p + j, '\n', next_quote - j)) {
+          const size_t end = static_cast<size_t>(static_cast<const char*>(nl) - p);
+          EndRecord(end);
+          j = end + 1;
+        }
+        if (j < next_quote) {
+          // A record goes on up to the quote (or the end of the data): the
+          // quote opens a quoted field only right after a delimiter.
+          state_ = p[next_quote - 1] == delim ? State::kFieldStart
+                                              : State::kUnquoted;
+        }
+        i = next_quote - 1;  // the loop's ++i lands on the quote
+        continue;
+      }
+    }
     const char c = p[i];
     switch (state_) {
       case State::kFieldStart:
