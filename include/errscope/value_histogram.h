@@ -159,6 +159,8 @@ class ValueHistogram {
   /// Coalesces the buckets into `target` groups when there are more than
   /// `limit`.
   void CompactAbove(size_t limit, size_t target);
+  /// Replaces the buckets with their union with `other`'s.
+  void MergeBuckets(const std::vector<ValueBucket>& other);
 
   std::vector<ValueBucket> buckets_;
   int64_t rows_ = 0;

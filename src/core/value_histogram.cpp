@@ -56,13 +56,15 @@ void Absorb(const ValueBucket& b, ValueBucket* into) {
 
 /// The union of two bucket lists with disjoint cells each: buckets whose
 /// cells intersect (one holds the other) become one.
-std::vector<ValueBucket> MergeBucketLists(const std::vector<ValueBucket>& a,
-                                          const std::vector<ValueBucket>& b) {
+void MergeBucketLists(const std::vector<ValueBucket>& a,
+                      const std::vector<ValueBucket>& b,
+                      std::vector<ValueBucket>* merged) {
   // Each bucket's cell is computed once: this loop is most of a merge.
   auto cell_at = [](const std::vector<ValueBucket>& v, size_t k) {
     return k < v.size() ? CellOf(v[k]) : Cell{};
   };
-  std::vector<ValueBucket> out;
+  std::vector<ValueBucket>& out = *merged;
+  out.clear();
   out.reserve(a.size() + b.size());
   Cell back{};
   size_t i = 0, j = 0;
@@ -84,7 +86,6 @@ std::vector<ValueBucket> MergeBucketLists(const std::vector<ValueBucket>& a,
       back = cell;
     }
   }
-  return out;
 }
 
 /// Sorts finite `rows` by value (-0.0 and 0.0 as equal). Sorting each
@@ -218,15 +219,18 @@ void ValueHistogram::AddBatch(std::span<Row> rows) {
     rows_ += b.rows;
     errors_ += b.errors;
   }
-  buckets_ =
-      buckets_.empty() ? std::move(batch) : MergeBucketLists(buckets_, batch);
+  if (buckets_.empty()) {
+    buckets_ = std::move(batch);
+  } else {
+    MergeBuckets(batch);
+  }
   // Halving leaves room for the next batches before compacting again.
   CompactAbove(kMaxBatchBuckets, kMaxBatchBuckets / 2);
 }
 
 void ValueHistogram::Merge(const ValueHistogram& other) {
   if (other.rows_ == 0) return;
-  buckets_ = MergeBucketLists(buckets_, other.buckets_);
+  MergeBuckets(other.buckets_);
   rows_ += other.rows_;
   errors_ += other.errors_;
   // Compacting costs a pass over every bucket, and on a continuous column
@@ -234,6 +238,15 @@ void ValueHistogram::Merge(const ValueHistogram& other) {
   // target first, so that a merge compacts only now and then (profiled:
   // compacting at every merge was a sixth of a whole analysis).
   CompactAbove(kMaxMergedBuckets, kMaxBuckets);
+}
+
+void ValueHistogram::MergeBuckets(const std::vector<ValueBucket>& other) {
+  // The merged list goes into a buffer kept per thread, and the old list
+  // becomes that buffer: a fresh list of ~64k buckets per merge was an
+  // allocation of megabytes, page faults included, every chunk.
+  thread_local std::vector<ValueBucket> merged;
+  MergeBucketLists(buckets_, other, &merged);
+  buckets_.swap(merged);
 }
 
 void ValueHistogram::CompactAbove(size_t limit, size_t target) {

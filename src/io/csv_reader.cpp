@@ -3,6 +3,8 @@
 // skipped. A quote in the middle of an unquoted field is taken literally (as
 // Python's csv module does); text after a closing quote is an error.
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
 
@@ -10,6 +12,27 @@
 
 namespace errscope {
 namespace {
+
+/// The offset of the first `c` in [from, end), or `end`. Fields are short
+/// (a few bytes), where memchr's call costs more than the search: this
+/// tests 8 bytes at a time for a byte equal to `c` (the classic
+/// has-zero-byte trick on the bytes XOR c).
+size_t FindByte(const char* data, size_t from, size_t end, char c) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const uint64_t pattern = kOnes * static_cast<uint8_t>(c);
+  size_t i = from;
+  for (; i + 8 <= end; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + i, 8);
+    const uint64_t x = word ^ pattern;
+    const uint64_t found = (x - kOnes) & ~x & kHighs;
+    // The lowest flagged byte is exact; bytes above it may be false hits.
+    if (found != 0) return i + static_cast<size_t>(std::countr_zero(found) / 8);
+  }
+  while (i < end && data[i] != c) ++i;
+  return i;
+}
 
 class CsvReader : public ChunkingReader {
  public:
@@ -210,10 +233,7 @@ bool CsvReader::SplitRecord(std::string_view data, const RecordSpan& span,
         return false;
       }
     } else {
-      const void* d = std::memchr(data.data() + pos, delim, end - pos);
-      size_t stop = d ? static_cast<size_t>(static_cast<const char*>(d) -
-                                            data.data())
-                      : end;
+      const size_t stop = FindByte(data.data(), pos, end, delim);
       fields->push_back(data.substr(pos, stop - pos));
       pos = stop;
     }
