@@ -8,7 +8,48 @@
 
 namespace errscope {
 
+namespace {
+
+/// Plain decimals of at most 15 digits ("0.734521", "-12", "51982.06"), the
+/// common case, without from_chars: the digits form an integer m < 10^15 <
+/// 2^53 and 10^k is exact for k <= 15, so m / 10^k is one correctly rounded
+/// division, the same double from_chars gives (Clinger's fast path).
+/// Returns false, leaving the rest to from_chars, for anything else.
+bool ParsePlainDecimal(std::string_view text, double* value) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
+                                      1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15};
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  uint64_t mantissa = 0;
+  int digits = 0, fraction_digits = 0;
+  bool seen_point = false;
+  const size_t int_start = i;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      ++digits;
+      if (seen_point) ++fraction_digits;
+    } else if (c == '.' && !seen_point && i > int_start) {
+      seen_point = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || digits > 15 || (seen_point && fraction_digits == 0)) {
+    return false;
+  }
+  const double magnitude = static_cast<double>(mantissa) / kPow10[fraction_digits];
+  *value = negative ? -magnitude : magnitude;
+  return true;
+}
+
+}  // namespace
+
 bool ParseNumber(std::string_view text, double* value) {
+  if (ParsePlainDecimal(text, value)) return true;
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
     text.remove_prefix(1);
   }
