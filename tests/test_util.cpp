@@ -182,14 +182,16 @@ void ExpectSubset(const nlohmann::json& expected, const nlohmann::json& actual,
   if (expected.is_object()) {
     REQUIRE(actual.is_object());
     for (const auto& [key, value] : expected.items()) {
-      if (!actual.contains(key)) FAIL("missing key '" << key << "' at " << path);
+      if (!actual.contains(key))
+        FAIL("missing key '" << key << "' at " << path);
       ExpectSubset(value, actual.at(key), path + "." + key);
     }
   } else if (expected.is_array()) {
     REQUIRE(actual.is_array());
     REQUIRE(actual.size() == expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {
-      ExpectSubset(expected[i], actual[i], path + "[" + std::to_string(i) + "]");
+      ExpectSubset(expected[i], actual[i],
+                   path + "[" + std::to_string(i) + "]");
     }
   } else if (expected.is_number_float()) {
     REQUIRE(actual.is_number());
@@ -199,6 +201,58 @@ void ExpectSubset(const nlohmann::json& expected, const nlohmann::json& actual,
   } else {
     CHECK(actual == expected);
   }
+}
+
+std::unique_ptr<DecodedCsv> DecodeCsv(const std::string& csv,
+                                      size_t chunk_bytes,
+                                      const ColumnOptions& columns,
+                                      const AnalysisOptions& options) {
+  auto input = std::make_unique<DecodedCsv>();
+  SourceInfo info;
+  info.name = "test.csv";
+  Status status;
+  ReaderOptions reader_options;
+  reader_options.chunk_bytes = chunk_bytes;
+  auto reader =
+      OpenRecordReader(OpenString(csv, &info), info, reader_options, &status);
+  INFO(status.message());
+  REQUIRE(reader);
+  AnalyzerSettings& settings = input->settings;
+  settings.column_names = reader->column_names();
+  settings.options = options;
+  status = ResolveColumns(settings.column_names, columns, &settings.mapping);
+  INFO(status.message());
+  REQUIRE(status.ok());
+  while (reader->NextChunk(&input->chunks.emplace_back(), &status)) {
+    RawBatch& raw = input->raws.emplace_back();
+    REQUIRE(reader->ParseChunk(input->chunks.back(), &raw, &status));
+    REQUIRE(DecodeBatch(raw, settings.mapping, settings.column_names, info.name,
+                        DecodeOptions(), &input->batches.emplace_back(),
+                        &status));
+  }
+  INFO(status.message());
+  REQUIRE(status.ok());
+  return input;
+}
+
+std::vector<std::unique_ptr<Partial>> PartialPerBatch(const Analyzer& analyzer,
+                                                      const DecodedCsv& input) {
+  std::vector<std::unique_ptr<Partial>> parts;
+  for (const PredictionBatch& batch : input.batches) {
+    parts.push_back(analyzer.NewPartial());
+    analyzer.Add(batch, parts.back().get());
+  }
+  return parts;
+}
+
+Report AnalyzeInOrder(const Analyzer& analyzer, const DecodedCsv& input) {
+  std::unique_ptr<Partial> total = analyzer.NewPartial();
+  for (const auto& part : PartialPerBatch(analyzer, input)) {
+    analyzer.Merge(*part, total.get());
+  }
+  Report report;
+  REQUIRE(analyzer.Finish(*total, &report).ok());
+  return report;
 }
 
 }  // namespace errscope::test

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <deque>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "errscope/analyzer.h"
+#include "errscope/prediction_batch.h"
 #include "errscope/record_reader.h"
 
 namespace errscope::test {
@@ -67,6 +71,30 @@ ParsedInput ParseOk(const std::string& data, const std::string& name,
 /// error message.
 std::string ParseFails(const std::string& data, const std::string& name,
                        const ReaderOptions& options = {});
+
+/// A CSV text read and decoded as the pipeline does, in chunks of about
+/// `chunk_bytes`: the settings the pipeline would make for it, and its
+/// batches with the chunks and raw batches their cells point into (kept at
+/// fixed addresses).
+struct DecodedCsv {
+  AnalyzerSettings settings;
+  std::deque<Chunk> chunks;
+  std::deque<RawBatch> raws;
+  std::deque<PredictionBatch> batches;
+};
+/// Fails the test on a reading, column or decoding error.
+std::unique_ptr<DecodedCsv> DecodeCsv(const std::string& csv,
+                                      size_t chunk_bytes,
+                                      const ColumnOptions& columns = {},
+                                      const AnalysisOptions& options = {});
+
+/// One partial per batch of `input`, as the pipeline's workers make them.
+std::vector<std::unique_ptr<Partial>> PartialPerBatch(const Analyzer& analyzer,
+                                                      const DecodedCsv& input);
+
+/// The report section(s) `analyzer` writes for `input` when its per-batch
+/// partials are merged in batch order, as the pipeline does.
+Report AnalyzeInOrder(const Analyzer& analyzer, const DecodedCsv& input);
 
 /// gzip-compresses `data` (one member).
 std::string Gzip(const std::string& data);

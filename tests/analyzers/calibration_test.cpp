@@ -9,9 +9,14 @@
 #include <vector>
 
 #include "errscope/byte_source.h"
+#include "test_util.h"
 
 namespace errscope {
 namespace {
+
+using test::AnalyzeInOrder;
+using test::DecodeCsv;
+using test::PartialPerBatch;
 
 using Catch::Matchers::WithinAbs;
 
@@ -19,37 +24,8 @@ using Catch::Matchers::WithinAbs;
 /// tiny chunks, one partial per chunk, merged in order.
 Report Calibrate(const std::string& csv, const AnalysisOptions& options = {},
                  const ColumnOptions& columns = {}) {
-  SourceInfo info;
-  info.name = "calibration.csv";
-  Status status;
-  ReaderOptions reader_options;
-  reader_options.chunk_bytes = 30;  // a few rows per chunk
-  auto reader =
-      OpenRecordReader(OpenString(csv, &info), info, reader_options, &status);
-  INFO(status.message());
-  REQUIRE(reader);
-  AnalyzerSettings settings;
-  settings.column_names = reader->column_names();
-  settings.options = options;
-  REQUIRE(
-      ResolveColumns(settings.column_names, columns, &settings.mapping).ok());
-  std::unique_ptr<Analyzer> analyzer = MakeCalibrationAnalyzer(settings);
-  std::unique_ptr<Partial> total = analyzer->NewPartial();
-  Chunk chunk;
-  RawBatch raw;
-  PredictionBatch batch;
-  while (reader->NextChunk(&chunk, &status)) {
-    REQUIRE(reader->ParseChunk(chunk, &raw, &status));
-    REQUIRE(DecodeBatch(raw, settings.mapping, settings.column_names, info.name,
-                        DecodeOptions(), &batch, &status));
-    std::unique_ptr<Partial> part = analyzer->NewPartial();
-    analyzer->Add(batch, part.get());
-    analyzer->Merge(*part, total.get());
-  }
-  REQUIRE(status.ok());
-  Report report;
-  REQUIRE(analyzer->Finish(*total, &report).ok());
-  return report;
+  auto input = DecodeCsv(csv, 30, columns, options);  // a few rows a chunk
+  return AnalyzeInOrder(*MakeCalibrationAnalyzer(input->settings), *input);
 }
 
 /// Checks one bin: rows, correct, and (for a non-empty bin) accuracy and

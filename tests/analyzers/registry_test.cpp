@@ -2,13 +2,13 @@
 // rows across partials and merging gives what one partial gives, in any
 // merge order; an empty partial changes nothing; partials round-trip JSON.
 #include <catch2/catch.hpp>
-#include <deque>
 #include <random>
 #include <set>
 
 #include "errscope/analyzer.h"
 #include "errscope/byte_source.h"
 #include "errscope/writers.h"
+#include "test_util.h"
 
 namespace errscope {
 namespace {
@@ -39,44 +39,17 @@ const std::vector<std::string> kColumns = {
     "id",  "label", "pred", "confidence", "p_0",
     "p_1", "p_2",   "p_3",  "color",      "amount"};
 
-/// The decoded batches of MakeInput(), with the chunks and raw batches
-/// their cells point into (kept alive, at fixed addresses).
-struct ContractInput {
-  std::deque<Chunk> chunks;
-  std::deque<RawBatch> raws;
-  std::vector<PredictionBatch> batches;
-};
-
-void ReadBatches(const ColumnMapping& mapping, ContractInput* input) {
-  SourceInfo info;
-  info.name = "contract.csv";
-  Status status;
-  ReaderOptions options;
-  options.chunk_bytes = 300;
-  auto reader =
-      OpenRecordReader(OpenString(MakeInput(), &info), info, options, &status);
-  REQUIRE(reader);
-  REQUIRE(reader->column_names() == kColumns);
-  while (reader->NextChunk(&input->chunks.emplace_back(), &status)) {
-    RawBatch& raw = input->raws.emplace_back();
-    REQUIRE(reader->ParseChunk(input->chunks.back(), &raw, &status));
-    input->batches.emplace_back();
-    REQUIRE(DecodeBatch(raw, mapping, reader->column_names(), info.name,
-                        DecodeOptions(), &input->batches.back(), &status));
-  }
-  REQUIRE(status.ok());
-  REQUIRE(input->batches.size() > 10);
-}
-
-/// The settings the pipeline would make for MakeInput().
-AnalyzerSettings ContractSettings() {
-  AnalyzerSettings settings;
-  settings.column_names = kColumns;
-  REQUIRE(ResolveColumns(kColumns, ColumnOptions(), &settings.mapping).ok());
+/// MakeInput() in many small batches, with the settings the pipeline would
+/// make for it.
+std::unique_ptr<test::DecodedCsv> ContractInput() {
+  auto input = test::DecodeCsv(MakeInput(), 300);
+  const AnalyzerSettings& settings = input->settings;
+  REQUIRE(settings.column_names == kColumns);
   REQUIRE(settings.mapping.id == 0);
   REQUIRE(settings.mapping.confidence == 3);
   REQUIRE(settings.mapping.features == std::vector<int>{8, 9});
-  return settings;
+  REQUIRE(input->batches.size() > 10);
+  return input;
 }
 
 std::string Finished(const Analyzer& analyzer, const Partial& partial) {
@@ -86,10 +59,9 @@ std::string Finished(const Analyzer& analyzer, const Partial& partial) {
 }
 
 TEST_CASE("every analyzer honours the accumulator contract") {
-  const AnalyzerSettings settings = ContractSettings();
-  ContractInput input;
-  ReadBatches(settings.mapping, &input);
-  const std::vector<PredictionBatch>& batches = input.batches;
+  const auto input = ContractInput();
+  const AnalyzerSettings& settings = input->settings;
+  const auto& batches = input->batches;
 
   for (const AnalyzerInfo& info : AnalyzerTable()) {
     DYNAMIC_SECTION(info.name) {
@@ -132,14 +104,13 @@ TEST_CASE("every analyzer honours the accumulator contract") {
 }
 
 TEST_CASE("the contract input exercises every section") {
-  const AnalyzerSettings settings = ContractSettings();
-  ContractInput input;
-  ReadBatches(settings.mapping, &input);
+  const auto input = ContractInput();
+  const AnalyzerSettings& settings = input->settings;
   Report report;
   for (const AnalyzerInfo& info : AnalyzerTable()) {
     std::unique_ptr<Analyzer> analyzer = info.make(settings);
     auto partial = analyzer->NewPartial();
-    for (const PredictionBatch& b : input.batches) {
+    for (const PredictionBatch& b : input->batches) {
       analyzer->Add(b, partial.get());
     }
     REQUIRE(analyzer->Finish(*partial, &report).ok());

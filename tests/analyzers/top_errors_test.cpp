@@ -10,9 +10,14 @@
 #include <vector>
 
 #include "errscope/byte_source.h"
+#include "test_util.h"
 
 namespace errscope {
 namespace {
+
+using test::AnalyzeInOrder;
+using test::DecodeCsv;
+using test::PartialPerBatch;
 
 /// One partial per chunk of `csv`; by default every row is its own chunk,
 /// so that merging the partials in another order reorders the rows.
@@ -32,32 +37,12 @@ struct Partials {
 };
 
 Partials Split(const std::string& csv, size_t top, size_t chunk_bytes = 1) {
-  SourceInfo info;
-  info.name = "top.csv";
-  Status status;
-  ReaderOptions reader_options;
-  reader_options.chunk_bytes = chunk_bytes;
-  auto reader =
-      OpenRecordReader(OpenString(csv, &info), info, reader_options, &status);
-  INFO(status.message());
-  REQUIRE(reader);
-  AnalyzerSettings settings;
-  settings.column_names = reader->column_names();
-  settings.options.top_errors = top;
-  REQUIRE(ResolveColumns(settings.column_names, {}, &settings.mapping).ok());
+  AnalysisOptions options;
+  options.top_errors = top;
+  auto input = DecodeCsv(csv, chunk_bytes, {}, options);
   Partials out;
-  out.analyzer = MakeTopErrorsAnalyzer(settings);
-  Chunk chunk;
-  RawBatch raw;
-  PredictionBatch batch;
-  while (reader->NextChunk(&chunk, &status)) {
-    REQUIRE(reader->ParseChunk(chunk, &raw, &status));
-    REQUIRE(DecodeBatch(raw, settings.mapping, settings.column_names, info.name,
-                        DecodeOptions(), &batch, &status));
-    out.parts.push_back(out.analyzer->NewPartial());
-    out.analyzer->Add(batch, out.parts.back().get());
-  }
-  REQUIRE(status.ok());
+  out.analyzer = MakeTopErrorsAnalyzer(input->settings);
+  out.parts = PartialPerBatch(*out.analyzer, *input);
   return out;
 }
 
