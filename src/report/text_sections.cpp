@@ -1,9 +1,10 @@
 // Errors by feature, by confidence, and the most confident errors, as text.
 #include "report/text_sections.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "report/text_table.h"
 
@@ -30,7 +31,8 @@ std::string Edge(double value) {
 std::string GroupName(const SliceGroup& g) {
   if (g.missing) return "(missing)";
   if (g.value) return *g.value;
-  return fmt::format("[{}, {}{}", Edge(*g.lo), Edge(*g.hi), g.closed ? "]" : ")");
+  return fmt::format("[{}, {}{}", Edge(*g.lo), Edge(*g.hi),
+                     g.closed ? "]" : ")");
 }
 
 /// A bar whose length shows `value` against `max`: patterns stand out.
@@ -67,24 +69,32 @@ std::string WorstGroups(const SlicesSection& s, bool color) {
       if (g.excess_errors > 0) ranked.push_back({&f, &g});
     }
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    return a.group->excess_errors > b.group->excess_errors;
-  });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const Ranked& a, const Ranked& b) {
+                     return a.group->excess_errors > b.group->excess_errors;
+                   });
   if (ranked.size() > kWorstGroups) ranked.resize(kWorstGroups);
-  for (const Ranked& r : ranked) max_rate = std::max(max_rate, r.group->error_rate);
+  for (const Ranked& r : ranked)
+    max_rate = std::max(max_rate, r.group->error_rate);
   std::string out = Heading(
       fmt::format("Worst groups by excess errors (overall error rate {}; * = "
                   "significant at q <= 0.05)",
                   Percent(s.overall_error_rate)),
       color);
-  if (ranked.empty()) return out + "  none: no group has more errors than average\n";
+  if (ranked.empty())
+    return out + "  none: no group has more errors than average\n";
   TextTable table({Align::kLeft, Align::kLeft, Align::kRight, Align::kRight,
                    Align::kRight, Align::kLeft, Align::kRight, Align::kRight,
                    Align::kLeft});
-  table.AddRow({{"feature", Style::kDim}, {"group", Style::kDim},
-                {"rows", Style::kDim}, {"errors", Style::kDim},
-                {"error rate", Style::kDim}, {"", Style::kDim},
-                {"lift", Style::kDim}, {"excess", Style::kDim}, {""}});
+  table.AddRow({{"feature", Style::kDim},
+                {"group", Style::kDim},
+                {"rows", Style::kDim},
+                {"errors", Style::kDim},
+                {"error rate", Style::kDim},
+                {"", Style::kDim},
+                {"lift", Style::kDim},
+                {"excess", Style::kDim},
+                {""}});
   for (const Ranked& r : ranked) {
     const SliceGroup& g = *r.group;
     const Style style = GroupStyle(g, s.min_rows);
@@ -109,7 +119,8 @@ std::string FeatureTable(const FeatureSlices& f, const SlicesSection& s,
                                  : std::string("(categorical)"),
              Style::kDim, color));
   double max_rate = 0;
-  for (const SliceGroup& g : f.groups) max_rate = std::max(max_rate, g.error_rate);
+  for (const SliceGroup& g : f.groups)
+    max_rate = std::max(max_rate, g.error_rate);
   TextTable table({Align::kLeft, Align::kRight, Align::kRight, Align::kRight,
                    Align::kLeft, Align::kRight, Align::kLeft});
   const size_t shown = std::min(f.groups.size(), kGroupsPerFeature);
@@ -154,9 +165,12 @@ std::string CalibrationText(const CalibrationSection& c, bool color) {
   std::string out = Heading(title, color);
   TextTable table({Align::kLeft, Align::kRight, Align::kRight, Align::kRight,
                    Align::kRight, Align::kLeft});
-  table.AddRow({{"confidence", Style::kDim}, {"rows", Style::kDim},
-                {"accuracy", Style::kDim}, {"mean conf.", Style::kDim},
-                {"gap", Style::kDim}, {""}});
+  table.AddRow({{"confidence", Style::kDim},
+                {"rows", Style::kDim},
+                {"accuracy", Style::kDim},
+                {"mean conf.", Style::kDim},
+                {"gap", Style::kDim},
+                {""}});
   double max_gap = 0;
   for (const CalibrationBin& b : c.bins) {
     if (b.gap) max_gap = std::max(max_gap, std::fabs(*b.gap));
@@ -164,10 +178,15 @@ std::string CalibrationText(const CalibrationSection& c, bool color) {
   for (size_t i = 0; i < c.bins.size(); ++i) {
     const CalibrationBin& b = c.bins[i];
     const bool last = i + 1 == c.bins.size();
-    std::string range = fmt::format("[{:.2f}, {:.2f}{}", b.lo, b.hi, last ? "]" : ")");
+    std::string range =
+        fmt::format("[{:.2f}, {:.2f}{}", b.lo, b.hi, last ? "]" : ")");
     if (b.rows == 0) {
-      table.AddRow({{range, Style::kDim}, {"0", Style::kDim}, {"-", Style::kDim},
-                    {"-", Style::kDim}, {"-", Style::kDim}, {""}});
+      table.AddRow({{range, Style::kDim},
+                    {"0", Style::kDim},
+                    {"-", Style::kDim},
+                    {"-", Style::kDim},
+                    {"-", Style::kDim},
+                    {""}});
       continue;
     }
     // Over-confident bins (confidence above accuracy) are the dangerous ones.
@@ -180,11 +199,13 @@ std::string CalibrationText(const CalibrationSection& c, bool color) {
                   {Bar(std::fabs(*b.gap), max_gap), style}});
   }
   return out + table.Render(color) +
-         Styled("  gap = mean confidence - accuracy (positive: over-confident)\n",
-                Style::kDim, color);
+         Styled(
+             "  gap = mean confidence - accuracy (positive: over-confident)\n",
+             Style::kDim, color);
 }
 
-std::string ConfidenceSummaryText(const ConfidenceSummarySection& s, bool color) {
+std::string ConfidenceSummaryText(const ConfidenceSummarySection& s,
+                                  bool color) {
   std::string out = fmt::format(
       "\n  {} errors at confidence >= {:g} ({} of errors); {} correct "
       "predictions below {:g} ({} of correct)\n",
@@ -208,14 +229,24 @@ std::string ConfidenceSummaryText(const ConfidenceSummarySection& s, bool color)
 }
 
 std::string TopErrorsText(const std::vector<ErrorRow>& rows, bool color) {
+  const bool ranked =
+      rows.empty() ||
+      std::any_of(rows.begin(), rows.end(),
+                  [](const ErrorRow& e) { return e.confidence.has_value(); });
   std::string out = Heading(
-      fmt::format("Most confident errors (top {})", rows.size()), color);
+      ranked ? fmt::format("Most confident errors (top {})", rows.size())
+             : fmt::format("First {} errors (no confidence to rank them by)",
+                           rows.size()),
+      color);
   if (rows.empty()) return out + "  none: every prediction is right\n";
   TextTable table({Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft,
                    Align::kRight, Align::kLeft});
-  table.AddRow({{"row", Style::kDim}, {"id", Style::kDim},
-                {"true label", Style::kDim}, {"predicted", Style::kDim},
-                {"confidence", Style::kDim}, {"features", Style::kDim}});
+  table.AddRow({{"row", Style::kDim},
+                {"id", Style::kDim},
+                {"true label", Style::kDim},
+                {"predicted", Style::kDim},
+                {"confidence", Style::kDim},
+                {"features", Style::kDim}});
   for (const ErrorRow& e : rows) {
     std::string features;
     for (const auto& [name, value] : e.features) {

@@ -101,3 +101,26 @@ TEST_CASE("text helpers") {
 
 }  // namespace
 }  // namespace errscope
+
+namespace errscope {
+namespace {
+
+TEST_CASE("text report: errors without confidence are not called confident") {
+  Report report = MakeReport(2);
+  ErrorRow unranked;
+  unranked.row = 4;
+  unranked.label = "class_0";
+  unranked.pred = "class_1";
+  report.top_errors = std::vector<ErrorRow>{unranked};
+  std::string text = WriteTextReport(report, TextOptions());
+  CHECK_THAT(text, Contains("First 1 errors (no confidence to rank them by)"));
+  CHECK_THAT(text, !Contains("Most confident errors"));
+
+  report.top_errors->front().confidence = 0.75;
+  text = WriteTextReport(report, TextOptions());
+  CHECK_THAT(text, Contains("Most confident errors (top 1)"));
+  CHECK_THAT(text, Contains("0.7500"));
+}
+
+}  // namespace
+}  // namespace errscope
