@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make libcli11-dev nlohmann-json3-dev libfmt-dev
-          libeigen3-dev catch2 zlib1g-dev)
+          libeigen3-dev catch2 zlib1g-dev libsimdjson-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -1,23 +1,27 @@
 // JSON input: a top-level array of objects, or JSON Lines (one object per
 // line). The scanner only finds where each top-level object starts and ends;
-// nlohmann_json parses the objects, in parallel. Columns are the keys of the
-// first object, in order; a key missing from a later object is an empty
-// cell, a key not in the first object is ignored with a warning.
+// simdjson parses the objects, in parallel (json_record_parser.h). A record
+// simdjson refuses is parsed again with nlohmann_json, only to name the
+// error: its messages and positions are the ones errscope has always given.
+// Columns are the keys of the first object, in order; a key missing from a
+// later object is an empty cell, a key not in the first object is ignored
+// with a warning.
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "chunking_reader.h"
+#include "json_record_parser.h"
 
 namespace errscope {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-bool IsJsonSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
 
 class JsonReader : public ChunkingReader {
  public:
@@ -74,10 +78,20 @@ class JsonReader : public ChunkingReader {
                         static_cast<uint32_t>(end), value_line_,
                         static_cast<int32_t>(value_column_)});
   }
-  /// Parses one record's text; on a syntax error reports its line/column.
-  bool ParseObject(std::string_view data, const RecordSpan& span, Json* out,
+  /// Parses one record into `batch`'s cells from `first_cell` on.
+  bool ParseRecord(json::RecordParser* parser, std::string_view data,
+                   const RecordSpan& span, size_t first_cell, RawBatch* batch,
                    Status* status) const;
-  void AppendCells(const Json& object, int64_t line, RawBatch* batch) const;
+  /// The column of `key`, or npos.
+  size_t ColumnOf(std::string_view key) const {
+    auto it = column_index_.find(key);
+    return it == column_index_.end() ? std::string_view::npos : it->second;
+  }
+  /// The slow path of a record simdjson refused: says what is wrong, where.
+  /// (`error` and `error_offset` are simdjson's.)
+  bool Invalid(std::string_view data, const RecordSpan& span,
+               simdjson::error_code error, size_t error_offset,
+               Status* status) const;
 
   bool lines_;
   State state_;
@@ -89,13 +103,26 @@ class JsonReader : public ChunkingReader {
   int depth_ = 0;
   bool in_string_ = false;
   bool escape_ = false;
-  std::unordered_map<std::string, size_t> column_index_;
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>()(key);
+    }
+  };
+  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>>
+      column_index_;
 };
 
 bool JsonReader::Scan(bool at_eof, Status* status) {
   const char* p = pending_.data();
   const size_t n = pending_.size();
   for (size_t i = scan_pos_; i < n; ++i) {
+    if (lines_ && state_ == State::kInValue) {
+      // A JSON Lines record ends at the next newline: jump there.
+      const void* newline = std::memchr(p + i, '\n', n - i);
+      if (newline == nullptr) break;
+      i = static_cast<const char*>(newline) - p;
+    }
     const char c = p[i];
     if (c == '\n' && state_ != State::kInValue) {
       ++line_;
@@ -104,12 +131,12 @@ bool JsonReader::Scan(bool at_eof, Status* status) {
     }
     switch (state_) {
       case State::kBetweenLines:
-        if (!IsJsonSpace(c)) StartValue(i);
+        if (!json::IsSpace(c)) StartValue(i);
         break;
       case State::kBeforeArray:
         if (c == '[') {
           state_ = State::kFirstValue;
-        } else if (!IsJsonSpace(c)) {
+        } else if (!json::IsSpace(c)) {
           return Fail(i, "expected '[' to start a JSON array of objects",
                       status);
         }
@@ -121,7 +148,7 @@ bool JsonReader::Scan(bool at_eof, Status* status) {
         } else if (c == '{') {
           StartValue(i);
           --i;  // let kInValue see the brace
-        } else if (!IsJsonSpace(c)) {
+        } else if (!json::IsSpace(c)) {
           return Fail(i,
                       fmt::format("expected a JSON object, got {}",
                                   QuoteForMessage(std::string_view(p + i, 1))),
@@ -133,12 +160,12 @@ bool JsonReader::Scan(bool at_eof, Status* status) {
           state_ = State::kNextValue;
         } else if (c == ']') {
           state_ = State::kAfterArray;
-        } else if (!IsJsonSpace(c)) {
+        } else if (!json::IsSpace(c)) {
           return Fail(i, "expected ',' or ']' after an object", status);
         }
         break;
       case State::kAfterArray:
-        if (!IsJsonSpace(c)) {
+        if (!json::IsSpace(c)) {
           return Fail(i, "unexpected data after the end of the JSON array",
                       status);
         }
@@ -207,63 +234,114 @@ bool JsonReader::Scan(bool at_eof, Status* status) {
   }
 }
 
-bool JsonReader::ParseObject(std::string_view data, const RecordSpan& span,
-                             Json* out, Status* status) const {
-  std::string_view text = data.substr(span.begin, span.end - span.begin);
+/// `text` with each number too large for a double (1e400) replaced by
+/// blanks and a 0 where it ends. nlohmann_json stops at those with a range
+/// error (errscope takes them as text); the length is kept, and so every
+/// position (nlohmann's are those of a token's last byte).
+std::string WithoutHugeNumbers(std::string_view text) {
+  std::string out(text);
+  bool in_string = false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if ((c == '-' || json::IsDigit(c)) &&
+               (i == 0 || std::strchr(" \t\r\n[{,:", out[i - 1]) != nullptr)) {
+      const size_t length = json::NumberLength(std::string_view(out).substr(i));
+      if (length == 0) continue;
+      if (std::isinf(std::strtod(out.substr(i, length).c_str(), nullptr))) {
+        out.replace(i, length, length, ' ');
+        out[i + length - 1] = '0';
+      }
+      i += length - 1;
+    }
+  }
+  return out;
+}
+
+bool JsonReader::Invalid(std::string_view data, const RecordSpan& span,
+                         simdjson::error_code error, size_t error_offset,
+                         Status* status) const {
+  const std::string_view text = data.substr(span.begin, span.end - span.begin);
+  int64_t line = span.line;
+  int64_t column = span.column;
+  // Too deep for simdjson is too deep for a recursive parser: stop here.
+  if (size_t deep = json::TooDeepAt(text); deep != std::string_view::npos) {
+    AdvanceLineColumn(data, span.begin, span.begin + deep, &line, &column);
+    *status = Status::Error(
+        Where(line, column) +
+        fmt::format("invalid JSON: arrays and objects nested more than {} "
+                    "levels deep",
+                    json::kMaxDepth));
+    return false;
+  }
+  // nlohmann_json names the error, as errscope always did.
+  Json value;
   try {
-    *out = Json::parse(text.begin(), text.end());
+    value = Json::parse(WithoutHugeNumbers(text));
   } catch (const Json::parse_error& e) {
     // e.byte is the 1-based offset of the offending byte within `text`.
-    int64_t line = span.line;
-    int64_t column = span.column;
-    size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    const size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     AdvanceLineColumn(data, span.begin, span.begin + offset, &line, &column);
     std::string what = e.what();
     size_t detail = what.find(": ", what.find("parse error"));
     what = detail == std::string::npos ? what : what.substr(detail + 2);
     *status = Status::Error(Where(line, column) + "invalid JSON: " + what);
     return false;
-  }
-  if (!out->is_object()) {
-    *status = Status::Error(Where(span.line, span.column) +
-                            fmt::format("expected a JSON object, got {}",
-                                        out->type_name()));
+  } catch (const Json::exception& e) {
+    *status = Status::Error(Where(line, column) + "invalid JSON: " + e.what());
     return false;
   }
-  return true;
-}
-
-/// The text of a JSON value as a cell: strings as they are, null as a
-/// missing (empty) cell, numbers and booleans as written, arrays and
-/// objects as compact JSON.
-void CellText(const Json& value, std::string* text) {
-  if (value.is_string()) {
-    *text = value.get_ref<const std::string&>();
-  } else if (value.is_null()) {
-    text->clear();
-  } else {
-    *text = value.dump();
+  if (!value.is_object()) {
+    *status = Status::Error(
+        Where(line, column) +
+        fmt::format("expected a JSON object, got {}", value.type_name()));
+    return false;
   }
+  // nlohmann accepts what simdjson refuses: a NUL byte, which nlohmann
+  // takes for the end of the input (inside a string, both refuse it).
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    AdvanceLineColumn(data, span.begin, span.begin + nul, &line, &column);
+    *status = Status::Error(Where(line, column) +
+                            "invalid JSON: unexpected NUL byte");
+    return false;
+  }
+  // Not seen: say where simdjson stopped.
+  AdvanceLineColumn(data, span.begin, span.begin + error_offset, &line,
+                    &column);
+  *status = Status::Error(
+      Where(line, column) +
+      fmt::format("invalid JSON: {}", simdjson::error_message(error)));
+  return false;
 }
 
-void JsonReader::AppendCells(const Json& object, int64_t line,
-                             RawBatch* batch) const {
-  size_t first = batch->cells.size();
-  batch->cells.resize(first + columns_.size());
-  for (const auto& [key, value] : object.items()) {
-    auto it = column_index_.find(key);
-    if (it == column_index_.end()) {
+bool JsonReader::ParseRecord(json::RecordParser* parser, std::string_view data,
+                             const RecordSpan& span, size_t first_cell,
+                             RawBatch* batch, Status* status) const {
+  auto error = parser->Parse(data, span, [&](const json::Member& member) {
+    const size_t column = member.expected != std::string_view::npos
+                              ? member.expected
+                              : ColumnOf(member.key);
+    if (column == std::string_view::npos) {
       if (batch->unknown_key.empty()) {
-        batch->unknown_key = key;
-        batch->unknown_key_line = line;
+        batch->unknown_key = member.key;
+        batch->unknown_key_line = span.line;
       }
-      continue;
+      return;
     }
-    std::string& text = batch->owned.emplace_back();
-    CellText(value, &text);
-    batch->cells[first + it->second] = text;
-  }
-  batch->lines.push_back(line);
+    // A repeated key: the last value wins, as it did with nlohmann.
+    const json::Cell& cell = member.cell;
+    batch->cells[first_cell + column] =
+        cell.stable ? cell.text : batch->owned.emplace_back(cell.text);
+  });
+  return error == simdjson::SUCCESS ||
+         Invalid(data, span, error, parser->error_offset(), status);
 }
 
 bool JsonReader::ParseChunk(const Chunk& chunk, RawBatch* batch,
@@ -271,10 +349,16 @@ bool JsonReader::ParseChunk(const Chunk& chunk, RawBatch* batch,
   batch->Clear();
   batch->num_columns = columns_.size();
   batch->first_row = chunk.first_row;
-  Json object;
+  batch->cells.resize(chunk.records.size() * columns_.size());
+  batch->lines.reserve(chunk.records.size());
+  json::RecordParser parser(columns_);
+  size_t first_cell = 0;
   for (const RecordSpan& span : chunk.records) {
-    if (!ParseObject(chunk.data, span, &object, status)) return false;
-    AppendCells(object, span.line, batch);
+    if (!ParseRecord(&parser, chunk.data, span, first_cell, batch, status)) {
+      return false;
+    }
+    batch->lines.push_back(span.line);
+    first_cell += columns_.size();
   }
   return true;
 }
@@ -296,13 +380,16 @@ bool JsonReader::ReadColumns(Status* status) {
         "{}: no records: expected at least one JSON object", source_name_));
     return false;
   }
-  Json first;
-  if (!ParseObject(pending_, records_.front(), &first, status)) return false;
-  for (const auto& item : first.items()) {
-    column_index_.emplace(item.key(), columns_.size());
-    columns_.push_back(item.key());
-  }
-  return true;
+  json::RecordParser parser;
+  auto error =
+      parser.Parse(pending_, records_.front(), [&](const json::Member& member) {
+        if (column_index_.emplace(member.key, columns_.size()).second) {
+          columns_.emplace_back(member.key);
+        }
+      });
+  return error == simdjson::SUCCESS ||
+         Invalid(pending_, records_.front(), error, parser.error_offset(),
+                 status);
 }
 
 }  // namespace

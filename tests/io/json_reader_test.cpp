@@ -1,5 +1,6 @@
 // The JSON reader: arrays of objects and JSON Lines, columns from the first
-// object, cell texts, format detection, chunking invariance, error messages.
+// object, cell texts (numbers as written), format detection, chunking
+// invariance, error messages and positions.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -64,6 +65,65 @@ TEST_CASE("json: cell texts of numbers, strings and nested values",
   CHECK(p.columns == Names{"n", "s", "p", "o", "i"});
   CHECK(p.rows == Rows{{"1.0", "q\"x\ny \xC3\xA9", "[0.1,0.9]",
                         "{\"k\":[1,2]}", "-3"}});
+}
+
+TEST_CASE("json: numbers keep the spelling they were written with", "[json]") {
+  // A cell is the number's text, not a re-printed double: 14074.70 stays
+  // 14074.70 (the CSV of the same data says so too); 1e400 is text as well.
+  const std::string record =
+      "{\"a\": 14074.70, \"b\": 1e3, \"c\": -0, \"d\": 1E+3, \"e\": 0.000000, "
+      "\"f\": 123456789012345678901234567890, \"g\": 1e400 ,\"h\": -2.5e-3 }";
+  const Rows expected = {{"14074.70", "1e3", "-0", "1E+3", "0.000000",
+                          "123456789012345678901234567890", "1e400",
+                          "-2.5e-3"}};
+  CHECK(Parse(record + "\n", "t.jsonl").rows == expected);
+  // In an array, blanks and newlines after a number are not part of it.
+  std::string multiline = record;
+  multiline.replace(multiline.find(" ,"), 2, "\n\t,");
+  CHECK(Parse("[" + multiline + "\n]", "t.json").rows == expected);
+  CHECK(Parse("{\"t\": true, \"f\": false, \"n\": null}\n", "t.jsonl").rows ==
+        Rows{{"true", "false", ""}});
+}
+
+TEST_CASE("json: nested arrays and objects are compact JSON cells", "[json]") {
+  ParsedInput p = Parse(
+      "[{\"p\": [ 0.1, 0.83 ,0.07 ], \"q\": [1e3, {\"k\" : -0, \"l\": []}],\n"
+      " \"r\": {\"s\": \"a\\u00e9\\\"\\n\\u0001\\/\",\n"
+      "        \"t\": [true, false, null]},\n"
+      " \"e\": {}}]",
+      "t.json");
+  // Numbers as written; strings as nlohmann_json writes them (as before):
+  // escapes only for quotes, backslashes and control characters.
+  CHECK(p.rows == Rows{{"[0.1,0.83,0.07]", "[1e3,{\"k\":-0,\"l\":[]}]",
+                        "{\"s\":\"a\xC3\xA9\\\"\\n\\u0001/\",\"t\":[true,false,"
+                        "null]}",
+                        "{}"}});
+  CHECK(p.lines == Lines{1});
+}
+
+TEST_CASE("json: keys match by unescaped text, a repeated key's last wins",
+          "[json]") {
+  ParsedInput p = Parse(
+      "{\"l\\u0061bel\": \"x\", \"b\": 1, \"b\": 2}\n"
+      "{\"b\": 3, \"label\": \"y\"}\n"
+      "{\"\\u006cabel\": \"z\", \"b\": 4, \"label\": \"w\"}\n",
+      "t.jsonl");
+  CHECK(p.columns == Names{"label", "b"});
+  CHECK(p.rows == Rows{{"x", "2"}, {"y", "3"}, {"w", "4"}});
+}
+
+TEST_CASE("json: numbers as labels are classes by value", "[json][cli]") {
+  // 1 and 1.0 (and 1e0) are one class, as in a CSV file.
+  TempDir dir;
+  const std::string path = dir.Write(
+      "n.jsonl",
+      "{\"label\": 1, \"pred\": 1.0}\n{\"label\": 0, \"pred\": 0}\n"
+      "{\"label\": 1e0, \"pred\": 1}\n{\"label\": 0.0, \"pred\": -0}\n");
+  CliResult r = RunCli({"analyze", path, "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  CHECK(report["classes"] == nlohmann::json({"0", "1"}));
+  CHECK(report["summary"]["correct"] == 4);
 }
 
 TEST_CASE("json: braces and quotes inside strings do not end a record",
@@ -203,6 +263,96 @@ TEST_CASE("json: invalid JSON inside an object names the offending byte",
   CHECK_THAT(error, Contains("t.jsonl:2:9: invalid JSON"));
   // In the first record too (the columns come from it).
   CHECK_THAT(ParseError("[{\"a\" 1}]"), Contains("t.json:1:7: invalid JSON"));
+}
+
+TEST_CASE("json: an error on a later line of a JSON Lines chunk",
+          "[json][error][chunking]") {
+  // Line 5 is `{"a": 5, "b": [1, 2,]}`: the ']' is at column 21.
+  std::string data;
+  for (int i = 1; i <= 4; ++i) data += "{\"a\": " + std::to_string(i) + "}\n";
+  data += "{\"a\": 5, \"b\": [1, 2,]}\n{\"a\": 6}\n";
+  const std::string where =
+      "t.jsonl:5:21: invalid JSON: syntax error while parsing value - "
+      "unexpected ']'";
+  CHECK_THAT(ParseError(data, "t.jsonl"), Contains(where));
+  for (size_t step : {size_t{1}, size_t{7}}) {
+    INFO("read step " << step);
+    std::string error;
+    ParseTrickle(data, step, &error, "t.jsonl");
+    CHECK_THAT(error, Contains(where));
+  }
+  // A string followed by ':' (simdjson alone would skip it as a key).
+  CHECK_THAT(ParseError("{\"a\": 1}\n{\"a\": \"b\": 1}\n", "t.jsonl"),
+             Contains("t.jsonl:2:10: invalid JSON: syntax error while parsing "
+                      "object - unexpected ':'; expected '}'"));
+  // A second value on the line.
+  CHECK_THAT(ParseError("{\"a\": 1} {\"a\": 2}\n", "t.jsonl"),
+             Contains("t.jsonl:1:10: invalid JSON: syntax error while parsing "
+                      "value - unexpected '{'; expected end of input"));
+}
+
+TEST_CASE("json: malformed values are refused, each at its position",
+          "[json][error]") {
+  struct Case {
+    std::string record;  // line 2, after a good first record
+    const char* message;
+  };
+  const Case cases[] = {
+      {"{\"a\": 01}", "t.jsonl:2:8: invalid JSON"},
+      {"{\"a\": 1.}", "t.jsonl:2:9: invalid JSON"},
+      {"{\"a\": -}", "t.jsonl:2:8: invalid JSON"},
+      {"{\"a\": tru}", "t.jsonl:2:10: invalid JSON"},
+      {"{\"a\": nul1}", "t.jsonl:2:10: invalid JSON"},
+      {"{\"a\": [1 2]}", "t.jsonl:2:10: invalid JSON"},
+      {"{\"a\": 1,}", "t.jsonl:2:9: invalid JSON"},
+      {"{\"a\": \"\\x\"}", "t.jsonl:2:9: invalid JSON"},
+      {"{\"a\": \"\\ud800\"}", "t.jsonl:2:14: invalid JSON"},
+      {"{\"a\": [\"\\ud800\"]}", "t.jsonl:2:15: invalid JSON"},
+      {"{\"a\": \"\x01\"}", "t.jsonl:2:8: invalid JSON"},
+      {"{\"\\q\": 1}", "t.jsonl:2:4: invalid JSON"},
+      {"{\"a\": {\"\\q\": 1}}", "t.jsonl:2:10: invalid JSON"},
+      // nlohmann_json, which names the errors, stops at a number beyond a
+      // double (errscope takes it as text): the error after it is found.
+      {"{\"a\": 1e400, \"b\" 2}", "t.jsonl:2:18: invalid JSON"},
+      // nlohmann_json takes a NUL byte for the end of the input.
+      {std::string("{\"a\": 1}  \0", 11),
+       "t.jsonl:2:11: invalid JSON: unexpected NUL byte"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.record);
+    CHECK_THAT(ParseError("{\"a\": 0}\n" + c.record + "\n", "t.jsonl"),
+               Contains(c.message));
+  }
+}
+
+TEST_CASE("json: invalid UTF-8 is refused where it is", "[json][error]") {
+  // As before: nlohmann_json names it; simdjson refuses it too.
+  CHECK_THAT(ParseError("{\"a\": \"x\"}\n{\"a\": \"b\xFF\"}\n", "t.jsonl"),
+             Contains("t.jsonl:2:9: invalid JSON: syntax error while parsing "
+                      "value - invalid string: ill-formed UTF-8 byte"));
+  CHECK_THAT(ParseError("[{\"a\": \"\xC3\"}]"),
+             Contains("t.json:1:10: invalid JSON"));
+}
+
+TEST_CASE("json: deep nesting is refused, not recursed into", "[json][error]") {
+  auto nested = [](int depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+  };
+  // The record's object is level 1: 1023 arrays inside it are allowed.
+  ParsedInput p = Parse("{\"a\": " + nested(1023) + "}\n", "t.jsonl");
+  CHECK(p.rows == Rows{{nested(1023)}});
+  // One more, and the 1024th '[' (column 6 + 1024) is the error.
+  CHECK_THAT(
+      ParseError("{\"a\": 0}\n{\"a\": " + nested(1024) + "}\n", "t.jsonl"),
+      Contains("t.jsonl:2:1030: invalid JSON: arrays and objects nested "
+               "more than 1024 levels deep"));
+  // Far deeper input (once a crash) gets the same error, even unclosed.
+  CHECK_THAT(
+      ParseError("[{\"a\": " + nested(200000) + "}]"),
+      Contains("t.json:1:1031: invalid JSON: arrays and objects nested"));
+  CHECK_THAT(
+      ParseError("{\"a\": " + std::string(200000, '[') + "\n", "t.jsonl"),
+      Contains("t.jsonl:1:1030: invalid JSON: arrays and objects"));
 }
 
 TEST_CASE("json: columns of errors on one line survive chunk cuts",
