@@ -255,4 +255,19 @@ Report AnalyzeInOrder(const Analyzer& analyzer, const DecodedCsv& input) {
   return report;
 }
 
+std::vector<std::string> FixtureNames(const std::string& dir) {
+  std::vector<std::string> names;
+  const std::string suffix = ".expected.json";
+  for (const auto& entry :
+       std::filesystem::directory_iterator(SourcePath(dir))) {
+    const std::string file = entry.path().filename().string();
+    if (file.size() > suffix.size() &&
+        file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      names.push_back(file.substr(0, file.size() - suffix.size()));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace errscope::test

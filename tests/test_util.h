@@ -96,6 +96,10 @@ std::vector<std::unique_ptr<Partial>> PartialPerBatch(const Analyzer& analyzer,
 /// partials are merged in batch order, as the pipeline does.
 Report AnalyzeInOrder(const Analyzer& analyzer, const DecodedCsv& input);
 
+/// The names NAME of the files DIR/NAME.expected.json (DIR relative to the
+/// source tree), sorted.
+std::vector<std::string> FixtureNames(const std::string& dir);
+
 /// gzip-compresses `data` (one member).
 std::string Gzip(const std::string& data);
 

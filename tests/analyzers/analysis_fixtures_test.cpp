@@ -25,21 +25,6 @@ const char kFixtureDir[] = "tests/fixtures/analysis";
 const char* const kSections[] = {"slices", "calibration",
                                  "confidence_summary", "top_errors"};
 
-std::vector<std::string> FixtureNames() {
-  std::vector<std::string> names;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(SourcePath(kFixtureDir))) {
-    std::string file = entry.path().filename().string();
-    const std::string suffix = ".expected.json";
-    if (file.size() > suffix.size() &&
-        file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      names.push_back(file.substr(0, file.size() - suffix.size()));
-    }
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 json LoadFixture(const std::string& name) {
   return json::parse(ReadFile(
       SourcePath(fmt::format("{}/{}.expected.json", kFixtureDir, name))));
@@ -299,7 +284,7 @@ void CheckPlanted(const json& fixture, const json& report) {
 
 TEST_CASE("analysis sections equal the independent reference values",
           "[analysis]") {
-  std::vector<std::string> names = FixtureNames();
+  std::vector<std::string> names = FixtureNames(kFixtureDir);
   REQUIRE(names.size() >= 4);
   for (const std::string& name : names) {
     DYNAMIC_SECTION(name) {
@@ -317,7 +302,7 @@ TEST_CASE("analysis sections equal the independent reference values",
 
 TEST_CASE("analysis sections do not depend on threads or chunk size",
           "[analysis]") {
-  for (const std::string& name : FixtureNames()) {
+  for (const std::string& name : FixtureNames(kFixtureDir)) {
     if (name == "adult") continue;  // large, and its sketch may differ
     DYNAMIC_SECTION(name) {
       json fixture = LoadFixture(name);

@@ -12,21 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> FixtureNames() {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(
-           SourcePath("tests/fixtures/metrics"))) {
-    std::string file = entry.path().filename().string();
-    const std::string suffix = ".expected.json";
-    if (file.size() > suffix.size() &&
-        file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      names.push_back(file.substr(0, file.size() - suffix.size()));
-    }
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 json RunFixture(const json& fixture, const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"analyze",
                                    SourcePath(fixture.at("input")),
@@ -40,7 +25,7 @@ json RunFixture(const json& fixture, const std::vector<std::string>& extra) {
 }
 
 TEST_CASE("every metric equals scikit-learn's on the fixtures") {
-  std::vector<std::string> names = FixtureNames();
+  std::vector<std::string> names = FixtureNames("tests/fixtures/metrics");
   REQUIRE(names.size() >= 15);
   for (const std::string& name : names) {
     DYNAMIC_SECTION(name) {
@@ -55,7 +40,7 @@ TEST_CASE("every metric equals scikit-learn's on the fixtures") {
 }
 
 TEST_CASE("small chunks and many threads give the same report") {
-  for (const std::string& name : FixtureNames()) {
+  for (const std::string& name : FixtureNames("tests/fixtures/metrics")) {
     if (name == "adult") continue;  // large: covered by the CLI test
     DYNAMIC_SECTION(name) {
       json fixture = json::parse(
