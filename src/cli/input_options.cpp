@@ -84,7 +84,7 @@ void AddInputOptions(CLI::App* cmd, AnalyzeRequest* request,
   cmd->add_option("--threads", request->threads,
                   "Worker threads (default: one per core); the report is "
                   "identical for any value")
-      ->check(IntegerAtLeast(0))
+      ->check(IntegerInRange(0, 256))
       ->group(group);
 
   // Hidden: small chunks make tests exercise splitting and merging.

@@ -90,6 +90,8 @@ const BadInput kBadInputs[] = {
      {"--threshold: expected a number in [0, 1], got '-0.1'"}},
     {"threshold NaN", "a.csv", "label,score\n1,0.9\n", {"--threshold", "nan"},
      {"--threshold: expected a number in [0, 1], got 'nan'"}},
+    {"too many threads", "a.csv", "label,pred\na,a\n",
+     {"--threads", "100000"}, {"--threads: must be at most 256, got 100000"}},
     {"unknown binning", "a.csv", "label,pred\na,a\n", {"--binning", "log"},
      {"--binning", "log"}},
     {"unknown calibration binning", "a.csv", "label,pred\na,a\n",
