@@ -47,6 +47,8 @@ class StringMap {
   };
 
   size_t size() const { return entries_.size(); }
+  /// Bytes of all keys together.
+  size_t key_bytes() const { return arena_.size(); }
   bool empty() const { return entries_.empty(); }
 
   /// The value of `key`, or nullptr.

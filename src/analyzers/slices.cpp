@@ -20,9 +20,10 @@ void to_json(nlohmann::json& j, const SlicesPartial& p) {
     using Entry = StringMap<GroupCounts>::Entry;
     std::vector<const Entry*> sorted;
     for (const Entry& e : f.values.entries()) sorted.push_back(&e);
-    std::sort(sorted.begin(), sorted.end(), [&](const Entry* a, const Entry* b) {
-      return f.values.KeyOf(*a) < f.values.KeyOf(*b);
-    });
+    std::sort(sorted.begin(), sorted.end(),
+              [&](const Entry* a, const Entry* b) {
+                return f.values.KeyOf(*a) < f.values.KeyOf(*b);
+              });
     nlohmann::json values = nlohmann::json::array();
     for (const Entry* e : sorted) {
       const GroupCounts& c = e->value;
@@ -33,9 +34,12 @@ void to_json(nlohmann::json& j, const SlicesPartial& p) {
                         {"untracked", {f.untracked.rows, f.untracked.errors}},
                         {"missing", {f.missing.rows, f.missing.errors}},
                         {"all_numeric", f.all_numeric},
+                        {"tracking_closed", f.tracking_closed},
                         {"numbers", f.numbers}});
   }
-  j = {{"version", 1}, {"rows", p.rows}, {"errors", p.errors},
+  j = {{"version", 1},
+       {"rows", p.rows},
+       {"errors", p.errors},
        {"features", features}};
 }
 
@@ -61,6 +65,7 @@ void from_json(const nlohmann::json& j, SlicesPartial& p) {
     t.untracked = counts(f.at("untracked"));
     t.missing = counts(f.at("missing"));
     f.at("all_numeric").get_to(t.all_numeric);
+    t.tracking_closed = f.value("tracking_closed", false);
     f.at("numbers").get_to(t.numbers);
     p.features.push_back(std::move(t));
   }
@@ -70,43 +75,75 @@ namespace {
 
 constexpr double kFalseDiscoveryRate = 0.05;
 
-/// Adds a value's counts to `tally`, or to its untracked counts when it
-/// tracks as many values as it may.
-void CountValue(std::string_view value, const GroupCounts& counts,
-                FeatureTally* tally) {
+/// Adds a cell's counts to a chunk's tally. A chunk's partial counts every
+/// distinct value it meets (bounded by the chunk's size): were it to stop at
+/// kMaxTrackedValues, the rows of a value that the running total tracks but
+/// that this chunk meets late would land in (other), and the total would
+/// report that value with too few rows.
+void CountInChunk(std::string_view value, const GroupCounts& counts,
+                  FeatureTally* tally) {
   const uint64_t hash = HashText(value);
   if (GroupCounts* known = tally->values.FindHashed(value, hash)) {
     known->Add(counts);
-  } else if (tally->values.size() < kMaxTrackedValues) {
-    tally->values.Insert(value, hash, counts);
   } else {
-    tally->untracked.Add(counts);
+    tally->values.Insert(value, hash, counts);
   }
 }
 
-/// Adds the values of `from` to `into`. When only some of the new values
-/// fit, the ones first met in input order get in (`from` is later input),
-/// not the first in byte order.
+/// Adds a value's counts to a running total, which tracks the first
+/// kMaxTrackedValues distinct values in input order (their text at most
+/// kMaxTrackedBytes); the rows of the rest go to `untracked`. Once one new
+/// value is refused no later one is taken, so what is tracked is always a
+/// prefix of the values in input order.
+void CountInTotal(std::string_view value, const GroupCounts& counts,
+                  FeatureTally* tally) {
+  const uint64_t hash = HashText(value);
+  if (GroupCounts* known = tally->values.FindHashed(value, hash)) {
+    known->Add(counts);
+    return;
+  }
+  if (!tally->tracking_closed &&
+      (tally->values.size() >= kMaxTrackedValues ||
+       tally->values.key_bytes() + value.size() > kMaxTrackedBytes)) {
+    tally->tracking_closed = true;
+  }
+  if (tally->tracking_closed) {
+    tally->untracked.Add(counts);
+  } else {
+    tally->values.Insert(value, hash, counts);
+  }
+}
+
+/// Adds the values of `from` (later input) to the running total `into`,
+/// new values in the order they were first met: exact for every value
+/// `into` tracks when `from` counted all of its values (a chunk's partial
+/// always does).
 void MergeValues(const FeatureTally& from, FeatureTally* into) {
   using Entry = StringMap<GroupCounts>::Entry;
   const std::vector<Entry>& entries = from.values.entries();
-  // With room for all of them, or for none, the order does not matter.
-  if (into->values.size() + entries.size() <= kMaxTrackedValues ||
-      into->values.size() >= kMaxTrackedValues) {
+  // When every new value fits, or none can, the order does not matter.
+  if (into->tracking_closed ||
+      (into->values.size() + entries.size() <= kMaxTrackedValues &&
+       into->values.key_bytes() + from.values.key_bytes() <=
+           kMaxTrackedBytes)) {
     for (const Entry& e : entries) {
-      CountValue(from.values.KeyOf(e), e.value, into);
+      CountInTotal(from.values.KeyOf(e), e.value, into);
     }
-    return;
+  } else {
+    std::vector<const Entry*> order;
+    for (const Entry& e : entries) order.push_back(&e);
+    std::sort(order.begin(), order.end(), [&](const Entry* a, const Entry* b) {
+      if (a->value.first_row != b->value.first_row) {
+        return a->value.first_row < b->value.first_row;
+      }
+      return from.values.KeyOf(*a) < from.values.KeyOf(*b);
+    });
+    for (const Entry* e : order) {
+      CountInTotal(from.values.KeyOf(*e), e->value, into);
+    }
   }
-  std::vector<const Entry*> order;
-  for (const Entry& e : entries) order.push_back(&e);
-  std::sort(order.begin(), order.end(), [&](const Entry* a, const Entry* b) {
-    if (a->value.first_row != b->value.first_row) {
-      return a->value.first_row < b->value.first_row;
-    }
-    return from.values.KeyOf(*a) < from.values.KeyOf(*b);
-  });
-  for (const Entry* e : order) CountValue(from.values.KeyOf(*e), e->value, into);
+  // Values `from` refused come after all it tracked: none can be taken now.
+  if (from.tracking_closed) into->tracking_closed = true;
 }
 
 class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
@@ -117,13 +154,15 @@ class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
  protected:
   void AddRows(const PredictionBatch& batch, SlicesPartial* p) const override;
   void MergeInto(const SlicesPartial& from, SlicesPartial* into) const override;
-  Status FinishInto(const SlicesPartial& partial, Report* report) const override;
+  Status FinishInto(const SlicesPartial& partial,
+                    Report* report) const override;
 
  private:
   void AddFeature(const PredictionBatch& batch, size_t f,
                   FeatureTally* tally) const;
   /// The groups of one feature, without their statistics.
-  FeatureSlices Groups(const FeatureTally& tally, const std::string& name) const;
+  FeatureSlices Groups(const FeatureTally& tally,
+                       const std::string& name) const;
   std::vector<SliceGroup> NumericGroups(const FeatureTally& tally) const;
   std::vector<SliceGroup> CategoricalGroups(const FeatureTally& tally) const;
   bool IsNumeric(const FeatureTally& tally) const {
@@ -145,7 +184,7 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
       tally->missing.Add(one);
       continue;
     }
-    CountValue(cell, one, tally);
+    CountInChunk(cell, one, tally);
     if (!tally->all_numeric) continue;
     double value = 0;
     if (ParseNumber(cell, &value) && std::isfinite(value)) {
@@ -165,7 +204,8 @@ void SlicesAnalyzer::AddRows(const PredictionBatch& batch,
                              SlicesPartial* p) const {
   p->features.resize(batch.num_features);
   p->rows += static_cast<int64_t>(batch.rows());
-  for (size_t r = 0; r < batch.rows(); ++r) p->errors += batch.correct(r) ? 0 : 1;
+  for (size_t r = 0; r < batch.rows(); ++r)
+    p->errors += batch.correct(r) ? 0 : 1;
   for (size_t f = 0; f < batch.num_features; ++f) {
     AddFeature(batch, f, &p->features[f]);
   }
@@ -197,9 +237,10 @@ std::vector<SliceGroup> SlicesAnalyzer::NumericGroups(
     const FeatureTally& tally) const {
   const ValueHistogram& h = tally.numbers;
   const size_t bins = settings_.options.feature_bins;
-  const std::vector<double> edges = settings_.options.binning == Binning::kQuantile
-                                        ? h.QuantileEdges(static_cast<int>(bins))
-                                        : h.UniformEdges(static_cast<int>(bins));
+  const std::vector<double> edges =
+      settings_.options.binning == Binning::kQuantile
+          ? h.QuantileEdges(static_cast<int>(bins))
+          : h.UniformEdges(static_cast<int>(bins));
   std::vector<SliceGroup> groups;
   for (const auto& bin : h.CountBins(edges)) {
     SliceGroup g;
@@ -227,20 +268,25 @@ std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
   const size_t keep = settings_.options.max_groups;
   if (values.size() > keep) {
     // Keep the values with the most errors; fold the rest.
-    std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
-      if (a.counts.errors != b.counts.errors) return a.counts.errors > b.counts.errors;
-      if (a.counts.rows != b.counts.rows) return a.counts.rows > b.counts.rows;
-      return a.text < b.text;
-    });
+    std::stable_sort(values.begin(), values.end(),
+                     [](const Value& a, const Value& b) {
+                       if (a.counts.errors != b.counts.errors)
+                         return a.counts.errors > b.counts.errors;
+                       if (a.counts.rows != b.counts.rows)
+                         return a.counts.rows > b.counts.rows;
+                       return a.text < b.text;
+                     });
     for (size_t i = keep; i < values.size(); ++i) other.Add(values[i].counts);
     values.resize(keep);
   }
   // Most frequent first, as a value count lists them; ties by value (the
   // sort above may have reordered them).
-  std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
-    if (a.counts.rows != b.counts.rows) return a.counts.rows > b.counts.rows;
-    return a.text < b.text;
-  });
+  std::stable_sort(values.begin(), values.end(),
+                   [](const Value& a, const Value& b) {
+                     if (a.counts.rows != b.counts.rows)
+                       return a.counts.rows > b.counts.rows;
+                     return a.text < b.text;
+                   });
   std::vector<SliceGroup> groups;
   for (const Value& v : values) {
     SliceGroup g;
@@ -290,12 +336,14 @@ Status SlicesAnalyzer::FinishInto(const SlicesPartial& partial,
       settings_.options.binning == Binning::kQuantile ? "quantile" : "uniform";
   const int64_t n = partial.rows;
   const int64_t e = partial.errors;
-  const double rate = n > 0 ? static_cast<double>(e) / static_cast<double>(n) : 0;
+  const double rate =
+      n > 0 ? static_cast<double>(e) / static_cast<double>(n) : 0;
   section.overall_error_rate = rate;
   std::vector<double> p_values;
   for (size_t f = 0; f < settings_.mapping.features.size(); ++f) {
     const FeatureTally empty;
-    const FeatureTally& tally = f < partial.features.size() ? partial.features[f] : empty;
+    const FeatureTally& tally =
+        f < partial.features.size() ? partial.features[f] : empty;
     FeatureSlices slices =
         Groups(tally, settings_.column_names[settings_.mapping.features[f]]);
     for (SliceGroup& g : slices.groups) {
@@ -318,7 +366,8 @@ Status SlicesAnalyzer::FinishInto(const SlicesPartial& partial,
   for (FeatureSlices& slices : section.features) {
     for (SliceGroup& g : slices.groups) {
       g.q_value = q_values[i++];
-      g.significant = g.q_value <= kFalseDiscoveryRate && g.rows >= section.min_rows;
+      g.significant =
+          g.q_value <= kFalseDiscoveryRate && g.rows >= section.min_rows;
     }
   }
   report->slices = std::move(section);

@@ -27,21 +27,27 @@ struct GroupCounts {
   }
 };
 
-/// What one feature column has seen: counts per exact value (bounded: the
-/// first kMaxTrackedValues distinct values in input order, the rest counted
-/// together), and while every value is a number, a histogram of the numbers.
+/// What one feature column has seen: counts per exact value, and while every
+/// value is a number, a histogram of the numbers. A chunk's partial counts
+/// every distinct value of its chunk (bounded by the chunk's size); the
+/// running total merged from them tracks the first kMaxTrackedValues in
+/// input order and counts the rest together.
 struct FeatureTally {
   /// Hashed, not ordered: a lookup per cell is the hot path of the slices.
   /// Everything that reads the values in an order sorts them first.
   StringMap<GroupCounts> values;
-  GroupCounts untracked;  ///< Values beyond kMaxTrackedValues.
+  GroupCounts untracked;  ///< Values the running total did not track.
   GroupCounts missing;    ///< Empty cells.
+  /// A running total that refused a new value takes no later one.
+  bool tracking_closed = false;
   bool all_numeric = true;
   ValueHistogram numbers;
 };
 
 /// How many distinct values of a feature are counted one by one.
 inline constexpr size_t kMaxTrackedValues = 10000;
+/// How many bytes of value text a running total keeps, at most.
+inline constexpr size_t kMaxTrackedBytes = size_t{64} << 20;
 
 struct SlicesPartial : Partial {
   int64_t rows = 0;

@@ -195,6 +195,49 @@ TEST_CASE("slices: values beyond the tracked ones are counted in (other)",
   CHECK(Summary(f) == Strings{"v100000:1/0", "v100001:1/0", "(other):10003/5"});
 }
 
+TEST_CASE("slices: a tracked value is counted whole in a chunk with more "
+          "distinct values than the limit",
+          "[slices]") {
+  // Chunk 1: only "A", 300 wrong rows, so the running total tracks it.
+  // Chunk 2: more distinct values than the limit, then "A" again. A chunk's
+  // partial that stopped tracking at the limit would put these "A" rows in
+  // (other) and report "A" with the first chunk's rows only.
+  std::string first = "label,pred,word\n";
+  AddRows(&first, "A", 300, 300);
+  std::string second = "label,pred,word\n";
+  for (size_t i = 0; i < kMaxTrackedValues + 500; ++i) {
+    std::string value = "v";
+    value += std::to_string(100000 + i);
+    AddRows(&second, value, 1, 0);
+  }
+  AddRows(&second, "A", 7, 7);
+  auto input1 = DecodeCsv(first, 1 << 20);
+  auto input2 = DecodeCsv(second, 1 << 20);
+  REQUIRE(input1->batches.size() == 1);
+  REQUIRE(input2->batches.size() == 1);  // one chunk, as the pipeline cuts
+  const auto analyzer = MakeSlicesAnalyzer(input1->settings);
+  auto total = analyzer->NewPartial();
+  for (const auto* input : {input1.get(), input2.get()}) {
+    auto part = analyzer->NewPartial();
+    analyzer->Add(input->batches.front(), part.get());
+    analyzer->Merge(*part, total.get());
+  }
+  Report report;
+  REQUIRE(analyzer->Finish(*total, &report).ok());
+  REQUIRE(report.slices);
+  const FeatureSlices& f = report.slices->features.at(0);
+  REQUIRE(!f.groups.empty());
+  // Most rows would be "(other)"; "A" is the only value with errors.
+  bool found = false;
+  for (const SliceGroup& g : f.groups) {
+    if (g.value != std::optional<std::string>("A")) continue;
+    found = true;
+    CHECK(g.rows == 307);
+    CHECK(g.errors == 307);
+  }
+  CHECK(found);
+}
+
 TEST_CASE("slices: a feature is numeric when all numbers and many values",
           "[slices]") {
   AnalysisOptions options;
