@@ -82,6 +82,8 @@ class ValueHistogram {
     /// Finite: asserted in debug builds, left out (not counted) otherwise.
     double value;
     bool is_error;
+    /// The caller's own tag (slices: the row in its batch); not counted.
+    uint32_t index = 0;
   };
 
   /// One bin of CountBins: [lo, hi), the last one [lo, hi].
@@ -99,6 +101,13 @@ class ValueHistogram {
   /// scratch space, so nothing is allocated per row. This is the only way
   /// to add values: a per-value Add would touch the sorted buckets per row.
   void AddBatch(std::span<Row> rows);
+
+  /// Counts `rows`, which must be finite and sorted by value (as
+  /// SortByValue leaves them): for a caller that needs them sorted anyway.
+  void AddSorted(std::span<const Row> rows);
+
+  /// Sorts finite `rows` by value, -0.0 and 0.0 as equal (not stable).
+  static void SortByValue(std::span<Row> rows);
 
   /// Adds every row of `other`; `other` is untouched. Buckets whose cells
   /// intersect are coalesced (exact for the union), then compacted to at

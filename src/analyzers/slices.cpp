@@ -16,19 +16,25 @@ namespace errscope {
 void to_json(nlohmann::json& j, const SlicesPartial& p) {
   nlohmann::json features = nlohmann::json::array();
   for (const FeatureTally& f : p.features) {
-    // In byte order of the values, so that the form is stable.
-    using Entry = StringMap<GroupCounts>::Entry;
-    std::vector<const Entry*> sorted;
-    for (const Entry& e : f.values.entries()) sorted.push_back(&e);
+    // Text and numbers in one list, in byte order of the spellings, so
+    // that the form is stable.
+    struct Value {
+      std::string_view text;
+      const GroupCounts* counts;
+    };
+    std::vector<Value> sorted;
+    for (const auto& e : f.values.entries()) {
+      sorted.push_back({f.values.KeyOf(e), &e.value});
+    }
+    for (const NumberCount& n : f.numeric_values) {
+      sorted.push_back({f.SpellingOf(n), &n.counts});
+    }
     std::sort(sorted.begin(), sorted.end(),
-              [&](const Entry* a, const Entry* b) {
-                return f.values.KeyOf(*a) < f.values.KeyOf(*b);
-              });
+              [](const Value& a, const Value& b) { return a.text < b.text; });
     nlohmann::json values = nlohmann::json::array();
-    for (const Entry* e : sorted) {
-      const GroupCounts& c = e->value;
-      values.push_back(
-          {std::string(f.values.KeyOf(*e)), c.rows, c.errors, c.first_row});
+    for (const Value& v : sorted) {
+      const GroupCounts& c = *v.counts;
+      values.push_back({std::string(v.text), c.rows, c.errors, c.first_row});
     }
     features.push_back({{"values", values},
                         {"untracked", {f.untracked.rows, f.untracked.errors}},
@@ -43,6 +49,26 @@ void to_json(nlohmann::json& j, const SlicesPartial& p) {
        {"features", features}};
 }
 
+namespace {
+
+/// A finite number, or false for text (NaN and infinity are text: they
+/// cannot be binned).
+bool ParseFiniteNumber(std::string_view cell, double* value) {
+  if (!ParseNumber(cell, value) || !std::isfinite(*value)) return false;
+  *value += 0.0;  // -0.0 -> 0.0
+  return true;
+}
+
+NumberCount AppendNumber(double value, const GroupCounts& counts,
+                         std::string_view spelling, FeatureTally* tally) {
+  NumberCount n{value, counts, static_cast<uint32_t>(tally->spellings.size()),
+                static_cast<uint32_t>(spelling.size())};
+  tally->spellings.append(spelling);
+  return n;
+}
+
+}  // namespace
+
 void from_json(const nlohmann::json& j, SlicesPartial& p) {
   j.at("rows").get_to(p.rows);
   j.at("errors").get_to(p.errors);
@@ -56,11 +82,27 @@ void from_json(const nlohmann::json& j, SlicesPartial& p) {
       const std::string& value = v.at(0).get_ref<const std::string&>();
       const GroupCounts counts{v.at(1).get<int64_t>(), v.at(2).get<int64_t>(),
                                v.size() > 3 ? v.at(3).get<int64_t>() : 0};
+      double number = 0;
+      if (ParseFiniteNumber(value, &number)) {
+        t.numeric_values.push_back(AppendNumber(number, counts, value, &t));
+        continue;
+      }
       if (t.values.Find(value) != nullptr) {
         throw std::invalid_argument("slices partial: duplicate value '" +
                                     value + "'");
       }
       t.values.Insert(value, counts);
+    }
+    std::sort(t.numeric_values.begin(), t.numeric_values.end(),
+              [](const NumberCount& a, const NumberCount& b) {
+                return a.value < b.value;
+              });
+    for (size_t i = 1; i < t.numeric_values.size(); ++i) {
+      if (t.numeric_values[i].value == t.numeric_values[i - 1].value) {
+        throw std::invalid_argument(
+            "slices partial: two spellings of the number '" +
+            std::string(t.SpellingOf(t.numeric_values[i])) + "'");
+      }
     }
     t.untracked = counts(f.at("untracked"));
     t.missing = counts(f.at("missing"));
@@ -90,60 +132,101 @@ void CountInChunk(std::string_view value, const GroupCounts& counts,
   }
 }
 
-/// Adds a value's counts to a running total, which tracks the first
+/// A value of `from` that `into` does not track yet.
+struct NewValue {
+  std::string_view text;
+  const GroupCounts* counts;
+  const NumberCount* number;  ///< nullptr for text.
+};
+
+/// Adds the values of `from` to `into`. A chunk's partial (`limited` false)
+/// takes every new value. A running total (`limited`) tracks the first
 /// kMaxTrackedValues distinct values in input order (their text at most
 /// kMaxTrackedBytes); the rows of the rest go to `untracked`. Once one new
 /// value is refused no later one is taken, so what is tracked is always a
-/// prefix of the values in input order.
-void CountInTotal(std::string_view value, const GroupCounts& counts,
-                  FeatureTally* tally) {
-  const uint64_t hash = HashText(value);
-  if (GroupCounts* known = tally->values.FindHashed(value, hash)) {
-    known->Add(counts);
-    return;
-  }
-  if (!tally->tracking_closed &&
-      (tally->values.size() >= kMaxTrackedValues ||
-       tally->values.key_bytes() + value.size() > kMaxTrackedBytes)) {
-    tally->tracking_closed = true;
-  }
-  if (tally->tracking_closed) {
-    tally->untracked.Add(counts);
-  } else {
-    tally->values.Insert(value, hash, counts);
-  }
-}
-
-/// Adds the values of `from` (later input) to the running total `into`,
-/// new values in the order they were first met: exact for every value
-/// `into` tracks when `from` counted all of its values (a chunk's partial
-/// always does).
-void MergeValues(const FeatureTally& from, FeatureTally* into) {
-  using Entry = StringMap<GroupCounts>::Entry;
-  const std::vector<Entry>& entries = from.values.entries();
-  // When every new value fits, or none can, the order does not matter.
-  if (into->tracking_closed ||
-      (into->values.size() + entries.size() <= kMaxTrackedValues &&
-       into->values.key_bytes() + from.values.key_bytes() <=
-           kMaxTrackedBytes)) {
-    for (const Entry& e : entries) {
-      CountInTotal(from.values.KeyOf(e), e.value, into);
-    }
-  } else {
-    std::vector<const Entry*> order;
-    for (const Entry& e : entries) order.push_back(&e);
-    std::sort(order.begin(), order.end(), [&](const Entry* a, const Entry* b) {
-      if (a->value.first_row != b->value.first_row) {
-        return a->value.first_row < b->value.first_row;
+/// prefix of the values in input order. Exact for every value `into`
+/// tracks when `from` counted all of its values (a chunk's partial always
+/// does).
+void MergeValues(const FeatureTally& from, FeatureTally* into, bool limited) {
+  std::vector<NewValue> fresh;
+  // Numbers: a join of two lists sorted by value.
+  std::vector<NumberCount>& known = into->numeric_values;
+  size_t i = 0;
+  for (const NumberCount& n : from.numeric_values) {
+    while (i < known.size() && known[i].value < n.value) ++i;
+    if (i < known.size() && known[i].value == n.value) {
+      NumberCount& k = known[i];
+      const int64_t earlier = k.counts.first_row;
+      k.counts.Add(n.counts);
+      if (k.counts.first_row != earlier) {  // `from` saw it first: its name
+        k = AppendNumber(k.value, k.counts, from.SpellingOf(n), into);
       }
-      return from.values.KeyOf(*a) < from.values.KeyOf(*b);
-    });
-    for (const Entry* e : order) {
-      CountInTotal(from.values.KeyOf(*e), e->value, into);
+    } else {
+      fresh.push_back({from.SpellingOf(n), &n.counts, &n});
     }
+  }
+  for (const auto& e : from.values.entries()) {
+    const std::string_view text = from.values.KeyOf(e);
+    if (GroupCounts* k = into->values.FindHashed(text, e.hash)) {
+      k->Add(e.value);
+    } else {
+      fresh.push_back({text, &e.value, nullptr});
+    }
+  }
+  size_t take = fresh.size();
+  if (limited) {
+    size_t bytes = 0;
+    for (const NewValue& v : fresh) bytes += v.text.size();
+    const bool all_fit =
+        into->tracked() + fresh.size() <= kMaxTrackedValues &&
+        into->tracked_bytes() + bytes <= kMaxTrackedBytes;
+    if (into->tracking_closed) {
+      take = 0;
+    } else if (!all_fit) {
+      // Which values fit depends on the order they were first met in.
+      std::sort(fresh.begin(), fresh.end(),
+                [](const NewValue& a, const NewValue& b) {
+                  if (a.counts->first_row != b.counts->first_row) {
+                    return a.counts->first_row < b.counts->first_row;
+                  }
+                  return a.text < b.text;
+                });
+      size_t count = into->tracked(), text_bytes = into->tracked_bytes();
+      take = 0;
+      while (take < fresh.size() && count < kMaxTrackedValues &&
+             text_bytes + fresh[take].text.size() <= kMaxTrackedBytes) {
+        ++count;
+        text_bytes += fresh[take].text.size();
+        ++take;
+      }
+      into->tracking_closed = true;
+    }
+  }
+  std::vector<NumberCount> added;
+  for (size_t k = 0; k < fresh.size(); ++k) {
+    const NewValue& v = fresh[k];
+    if (k >= take) {
+      into->untracked.Add(*v.counts);
+    } else if (v.number != nullptr) {
+      added.push_back(AppendNumber(v.number->value, *v.counts, v.text, into));
+    } else {
+      into->values.Insert(v.text, *v.counts);
+    }
+  }
+  if (!added.empty()) {
+    std::sort(added.begin(), added.end(),
+              [](const NumberCount& a, const NumberCount& b) {
+                return a.value < b.value;
+              });
+    std::vector<NumberCount> merged(known.size() + added.size());
+    std::merge(known.begin(), known.end(), added.begin(), added.end(),
+               merged.begin(), [](const NumberCount& a, const NumberCount& b) {
+                 return a.value < b.value;
+               });
+    known = std::move(merged);
   }
   // Values `from` refused come after all it tracked: none can be taken now.
-  if (from.tracking_closed) into->tracking_closed = true;
+  if (limited && from.tracking_closed) into->tracking_closed = true;
 }
 
 class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
@@ -167,7 +250,7 @@ class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
   std::vector<SliceGroup> CategoricalGroups(const FeatureTally& tally) const;
   bool IsNumeric(const FeatureTally& tally) const {
     const size_t distinct =
-        tally.values.size() + (tally.untracked.rows > 0 ? 1 : 0);
+        tally.tracked() + (tally.untracked.rows > 0 ? 1 : 0);
     return tally.all_numeric && distinct > settings_.options.max_categories;
   }
 
@@ -177,24 +260,49 @@ class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
 void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
                                 FeatureTally* tally) const {
   std::vector<ValueHistogram::Row> numbers;
+  numbers.reserve(batch.rows());
+  bool all_numeric = tally->all_numeric;
   for (size_t r = 0; r < batch.rows(); ++r) {
     const std::string_view cell = batch.feature(r, f);
-    const GroupCounts one{1, batch.correct(r) ? 0 : 1, batch.row_number[r]};
+    const bool wrong = !batch.correct(r);
     if (cell.empty()) {
-      tally->missing.Add(one);
+      tally->missing.Add({1, wrong ? 1 : 0, batch.row_number[r]});
       continue;
     }
-    CountInChunk(cell, one, tally);
-    if (!tally->all_numeric) continue;
     double value = 0;
-    if (ParseNumber(cell, &value) && std::isfinite(value)) {
-      numbers.push_back({value, one.errors != 0});
+    if (ParseFiniteNumber(cell, &value)) {
+      numbers.push_back({value, wrong, static_cast<uint32_t>(r)});
     } else {
-      tally->all_numeric = false;  // categorical from now on
+      CountInChunk(cell, {1, wrong ? 1 : 0, batch.row_number[r]}, tally);
+      all_numeric = false;  // categorical from now on
     }
   }
-  if (tally->all_numeric) {
-    tally->numbers.AddBatch(numbers);
+  // The chunk's distinct numbers are the runs of its sorted numbers; the
+  // first row of a run (the smallest index) names it.
+  ValueHistogram::SortByValue(numbers);
+  FeatureTally batch_numbers;
+  for (size_t i = 0; i < numbers.size();) {
+    const double value = numbers[i].value;
+    GroupCounts counts;
+    uint32_t first = numbers[i].index;
+    for (; i < numbers.size() && numbers[i].value == value; ++i) {
+      ++counts.rows;
+      counts.errors += numbers[i].is_error ? 1 : 0;
+      first = std::min(first, numbers[i].index);
+    }
+    counts.first_row = batch.row_number[first];
+    batch_numbers.numeric_values.push_back(
+        AppendNumber(value, counts, batch.feature(first, f), &batch_numbers));
+  }
+  if (tally->numeric_values.empty()) {
+    tally->numeric_values = std::move(batch_numbers.numeric_values);
+    tally->spellings = std::move(batch_numbers.spellings);
+  } else {
+    MergeValues(batch_numbers, tally, /*limited=*/false);
+  }
+  tally->all_numeric = all_numeric;
+  if (all_numeric) {
+    tally->numbers.AddSorted(numbers);
   } else {
     tally->numbers = ValueHistogram();
   }
@@ -221,7 +329,7 @@ void SlicesAnalyzer::MergeInto(const SlicesPartial& from,
   for (size_t f = 0; f < from.features.size(); ++f) {
     const FeatureTally& a = from.features[f];
     FeatureTally& b = into->features[f];
-    MergeValues(a, &b);
+    MergeValues(a, &b, /*limited=*/true);
     b.untracked.Add(a.untracked);
     b.missing.Add(a.missing);
     if (!a.all_numeric) b.all_numeric = false;
@@ -263,6 +371,9 @@ std::vector<SliceGroup> SlicesAnalyzer::CategoricalGroups(
   std::vector<Value> values;
   for (const auto& e : tally.values.entries()) {
     values.push_back({tally.values.KeyOf(e), e.value});
+  }
+  for (const NumberCount& n : tally.numeric_values) {
+    values.push_back({tally.SpellingOf(n), n.counts});
   }
   GroupCounts other = tally.untracked;
   const size_t keep = settings_.options.max_groups;

@@ -61,6 +61,14 @@ bool ParseNumber(std::string_view text, double* value) {
     if (!text.empty() && text.front() == '-') return false;  // "+-1"
   }
   if (text.empty()) return false;
+  // Most cells that are not plain decimals are words ("CA", "mobile"):
+  // only a digit, a sign, a point or the start of inf/nan can begin a
+  // number.
+  const char first = text.front();
+  if (!((first >= '0' && first <= '9') || first == '-' || first == '.' ||
+        first == 'i' || first == 'I' || first == 'n' || first == 'N')) {
+    return false;
+  }
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
                                    *value);
   // from_chars reports out-of-range as an error without a value: 1e400 is

@@ -94,7 +94,7 @@ void MergeBucketLists(const std::vector<ValueBucket>& a,
 /// pass per key byte that is not the same in every row: numbers of one
 /// column usually share their sign, exponent range and, for integers or
 /// short decimals, many low mantissa bytes, so only a few passes remain.
-void SortByValue(std::span<ValueHistogram::Row> rows) {
+void RadixSortByValue(std::span<ValueHistogram::Row> rows) {
   using Row = ValueHistogram::Row;
   if (rows.size() < 512) {
     std::sort(rows.begin(), rows.end(),
@@ -121,15 +121,9 @@ void SortByValue(std::span<ValueHistogram::Row> rows) {
   if (from.data() != rows.data()) std::copy(from.begin(), from.end(), rows.begin());
 }
 
-/// One bucket per distinct value of `rows`, which it sorts. Non-finite
-/// values (a caller bug) are left out rather than break the sort.
-std::vector<ValueBucket> CollapseSorted(std::span<ValueHistogram::Row> rows) {
-  auto finite_end = std::partition(rows.begin(), rows.end(), [](const auto& r) {
-    assert(std::isfinite(r.value));
-    return std::isfinite(r.value);
-  });
-  const auto size = static_cast<size_t>(finite_end - rows.begin());
-  SortByValue(rows.first(size));
+/// One bucket per distinct value of `rows`, sorted by value.
+std::vector<ValueBucket> CollapseSorted(std::span<const ValueHistogram::Row> rows) {
+  const size_t size = rows.size();
   std::vector<ValueBucket> out;
   for (size_t i = 0; i < size;) {
     const double v = rows[i].value + 0.0;  // -0.0 == 0.0: one run
@@ -212,7 +206,23 @@ double SnapEdge(const std::vector<ValueBucket>& b, double e) {
 
 }  // namespace
 
+void ValueHistogram::SortByValue(std::span<Row> rows) {
+  RadixSortByValue(rows);
+}
+
 void ValueHistogram::AddBatch(std::span<Row> rows) {
+  // Non-finite values (a caller bug) are left out rather than break the
+  // sort.
+  auto finite_end = std::partition(rows.begin(), rows.end(), [](const Row& r) {
+    assert(std::isfinite(r.value));
+    return std::isfinite(r.value);
+  });
+  const auto size = static_cast<size_t>(finite_end - rows.begin());
+  SortByValue(rows.first(size));
+  AddSorted(rows.first(size));
+}
+
+void ValueHistogram::AddSorted(std::span<const Row> rows) {
   if (rows.empty()) return;
   std::vector<ValueBucket> batch = CollapseSorted(rows);
   for (const ValueBucket& b : batch) {

@@ -121,6 +121,57 @@ TEST_CASE("slices: cells are exact strings, not trimmed", "[slices]") {
   CHECK(Summary(s.features[0]) == Strings{" red:1/1", "red:1/0"});
 }
 
+TEST_CASE("slices: spellings of one number are one value, named by the "
+          "first",
+          "[slices]") {
+  // As for class labels: 1.0, " 1", +1 and 1 are the number 1, named
+  // "1.0" because row 1 comes first. -0 and 0 are one value too.
+  const std::string csv =
+      "label,pred,flag\na,b,1.0\na,a,\" 1\"\na,a,0\na,b,-0\na,a,+1\na,a,1\n";
+  const SlicesSection s = Slices(csv);
+  CHECK(Summary(s.features.at(0)) == Strings{"1.0:4/1", "0:2/1"});
+
+  // Across chunks, merged forward and backward: the name is the first in
+  // input order either way.
+  std::string many = "label,pred,flag\n";
+  AddRows(&many, "7.50", 30, 3);
+  AddRows(&many, "7.5", 40, 0);
+  AddRows(&many, "x", 50, 5);
+  auto input = DecodeCsv(many, 64);
+  REQUIRE(input->batches.size() > 5);
+  const auto analyzer = MakeSlicesAnalyzer(input->settings);
+  auto parts = PartialPerBatch(*analyzer, *input);
+  for (bool backward : {false, true}) {
+    INFO("backward " << backward);
+    auto total = analyzer->NewPartial();
+    for (size_t i = 0; i < parts.size(); ++i) {
+      analyzer->Merge(*parts[backward ? parts.size() - 1 - i : i], total.get());
+    }
+    Report report;
+    REQUIRE(analyzer->Finish(*total, &report).ok());
+    CHECK(Summary(report.slices->features.at(0)) ==
+          Strings{"7.50:70/3", "x:50/5"});
+  }
+}
+
+TEST_CASE("slices: a partial with two spellings of one number is rejected",
+          "[slices]") {
+  auto input = DecodeCsv("label,pred,n\na,a,1\na,a,x\n", 1 << 20);
+  const auto analyzer = MakeSlicesAnalyzer(input->settings);
+  auto part = analyzer->NewPartial();
+  analyzer->Add(input->batches.front(), part.get());
+  nlohmann::json json = analyzer->ToJson(*part);
+  // The values, numbers and text together, in byte order.
+  const nlohmann::json values = json["features"][0]["values"];
+  REQUIRE(values.size() == 2);
+  CHECK(values[0][0] == "1");
+  CHECK(values[1][0] == "x");
+  CHECK(analyzer->ToJson(*analyzer->FromJson(json)) == json);
+  json["features"][0]["values"].push_back({"1.0", 1, 0, 3});
+  CHECK_THROWS_WITH(analyzer->FromJson(json),
+                    Catch::Contains("two spellings of the number '1"));
+}
+
 TEST_CASE("slices: q-values are Benjamini-Hochberg over all groups",
           "[slices]") {
   // Two features, N = 4, E = 2. g: x (2 rows, 2 errors), y (2, 0).
@@ -193,6 +244,28 @@ TEST_CASE("slices: values beyond the tracked ones are counted in (other)",
   // No tracked value has an error; ties by rows, then by value: the first
   // two in byte order are kept. (other) = the other 9,998 + the 5 late rows.
   CHECK(Summary(f) == Strings{"v100000:1/0", "v100001:1/0", "(other):10003/5"});
+}
+
+TEST_CASE("slices: numbers and text share the tracked values, in input "
+          "order",
+          "[slices]") {
+  // kMaxTrackedValues - 1 distinct numbers, then a word and a number first
+  // met in the same chunk (the word first), then more numbers: the word
+  // fills the last place, and the number after it goes to (other) although
+  // it sorts before every tracked number.
+  std::string csv = "label,pred,n\n";
+  for (size_t i = 0; i + 1 < kMaxTrackedValues; ++i) {
+    AddRows(&csv, std::to_string(100000 + i), 1, 0);
+  }
+  AddRows(&csv, "word", 2, 1);
+  AddRows(&csv, "5", 3, 3);
+  AddRows(&csv, "word", 1, 1);
+  AddRows(&csv, "100000", 2, 2);  // tracked: counted whole
+  AnalysisOptions options;
+  options.max_groups = 2;
+  const FeatureSlices f = Slices(csv, options).features.at(0);
+  CHECK(f.kind == "categorical");
+  CHECK(Summary(f) == Strings{"100000:3/2", "word:3/2", "(other):10001/3"});
 }
 
 TEST_CASE("slices: a tracked value is counted whole in a chunk with more "
