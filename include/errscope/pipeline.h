@@ -48,4 +48,18 @@ Status OpenPredictions(const AnalyzeRequest& request, PredictionInput* input);
 /// merges the partials in order and writes every analyzer's section.
 Status RunAnalysis(const AnalyzeRequest& request, Report* report);
 
+/// Makes analyzers that run alongside the report's own, once the input's
+/// columns are known.
+using ExtraAnalyzers = std::function<std::vector<std::unique_ptr<Analyzer>>(
+    const AnalyzerSettings&)>;
+
+/// RunAnalysis, with the analyzers `make_extra` returns run in the same
+/// pass over the input; their merged partials are moved to `extra_totals`
+/// (in the same order) together with the analyzers, and not finished: the
+/// caller reads them.
+Status RunAnalysisWith(const AnalyzeRequest& request,
+                       const ExtraAnalyzers& make_extra, Report* report,
+                       std::vector<std::unique_ptr<Analyzer>>* extra,
+                       std::vector<std::unique_ptr<Partial>>* extra_totals);
+
 }  // namespace errscope

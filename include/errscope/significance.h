@@ -32,4 +32,30 @@ double FisherExactGreater(int64_t a, int64_t b, int64_t c, int64_t d);
 /// q-value is "significant" (e.g. q <= 0.05) is the caller's choice.
 std::vector<double> BenjaminiHochberg(const std::vector<double>& p_values);
 
+/// Two-sided p-value of a standard normal statistic: P(|Z| >= |z|).
+double TwoSidedNormalP(double z);
+
+/// Two-sided p-value of the pooled two-proportion z-test of x1/n1 against
+/// x2/n2: z = (x1/n1 - x2/n2) / sqrt(p (1 - p) (1/n1 + 1/n2)) with the
+/// pooled rate p = (x1 + x2) / (n1 + n2). z squared is Pearson's chi-square
+/// of the 2x2 table without continuity correction (scipy's
+/// chi2_contingency(correction=False)). Returns 1 when either sample is
+/// empty or both rates are 0 (or both 1), and NaN for impossible counts.
+double TwoProportionZTest(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
+
+/// McNemar's exact test on paired outcomes: `b` pairs right under the
+/// first model and wrong under the second, `c` the other way round. The
+/// two-sided binomial test of b successes in b + c trials at 1/2, as
+/// scipy.stats.binomtest(b, b + c, 0.5).pvalue: min(1, 2 P(X <= min(b, c))).
+/// 1 when b == c (also when there is no discordant pair); NaN for a
+/// negative count. Accurate to ~1e-12 relative as FisherExactGreater.
+double McNemarExact(int64_t b, int64_t c);
+
+/// Holm's step-down adjusted p-values, in the input order: with the m
+/// p-values sorted ascending, adjusted_(i) = max over j <= i of
+/// min(1, (m - j + 1) p_(j)). Rejecting where adjusted <= alpha controls
+/// the chance of any false rejection at alpha, whatever the dependence
+/// between the tests. NaN is not allowed.
+std::vector<double> HolmAdjust(const std::vector<double>& p_values);
+
 }  // namespace errscope

@@ -25,4 +25,10 @@ struct TextOptions {
 /// confusion matrix, top confusions.
 std::string WriteTextReport(const Report& report, const TextOptions& options);
 
+/// The report as GitHub-flavoured Markdown (a PR comment,
+/// $GITHUB_STEP_SUMMARY): every section the Report has, long tables in
+/// <details> blocks, labels escaped so they render literally. Deterministic,
+/// newline-terminated.
+std::string WriteMarkdownReport(const Report& report);
+
 }  // namespace errscope

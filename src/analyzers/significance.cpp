@@ -152,9 +152,39 @@ constexpr int64_t kReanchorSteps = 256;
 // Summing stops once the rest of the tail is below this fraction of it.
 constexpr double kNegligible = 1e-17;
 
+/// Binomial(n, 1/2), the law of McNemar's test: the pmf of x is
+/// exp(-bd0(x, n/2) - bd0(n - x, n/2) + Stirling corrections) *
+/// sqrt(n / (2*pi*x*(n - x))), as in Loader's dbinom_raw.
+struct HalfBinomial {
+  int64_t n;
+
+  int64_t Lo() const { return 0; }
+  int64_t Hi() const { return n; }
+  double LogPmf(int64_t x) const {
+    const double half = static_cast<double>(n) / 2;
+    if (x == 0 || x == n) return -static_cast<double>(n) * std::log(2.0);
+    const double dx = static_cast<double>(x), dy = static_cast<double>(n - x);
+    // x - n/2 exactly: n < 2^53.
+    const double delta = static_cast<double>(2 * x - n) / 2;
+    const double deviance =
+        Deviance(dx, half, delta) + Deviance(dy, half, -delta);
+    const double correction =
+        StirlingError(n) - StirlingError(x) - StirlingError(n - x);
+    return -deviance + correction - kHalfLog2Pi +
+           0.5 * std::log(static_cast<double>(n) / (dx * dy));
+  }
+  double UpRatio(int64_t x) const {
+    return static_cast<double>(n - x) / static_cast<double>(x + 1);
+  }
+  double DownRatio(int64_t x) const {
+    return static_cast<double>(x) / static_cast<double>(n - x + 1);
+  }
+};
+
 /// sum of pmf(y) / pmf(from) over y = from, from + step, ... (step +-1),
 /// up to the support's end or until the rest is negligible.
-double RelativeTailSum(const Hypergeometric& h, int64_t from, int step,
+template <typename Law>
+double RelativeTailSum(const Law& h, int64_t from, int step,
                        double log_pmf_from) {
   const int64_t end = step > 0 ? h.Hi() : h.Lo();
   CompensatedSum sum;
@@ -178,7 +208,8 @@ double RelativeTailSum(const Hypergeometric& h, int64_t from, int step,
 }
 
 /// P(X >= x) (step +1) or P(X <= x) (step -1).
-double Tail(const Hypergeometric& h, int64_t x, int step) {
+template <typename Law>
+double Tail(const Law& h, int64_t x, int step) {
   const double log_pmf = h.LogPmf(x);
   const double relative = RelativeTailSum(h, x, step, log_pmf);
   // exp(log_pmf) alone may be denormal while the tail is not.
@@ -223,6 +254,55 @@ std::vector<double> BenjaminiHochberg(const std::vector<double>& p_values) {
     q[i] = running;
   }
   return q;
+}
+
+double TwoSidedNormalP(double z) {
+  if (std::isnan(z)) return std::numeric_limits<double>::quiet_NaN();
+  // erfc keeps its relative precision far into the tail, where 1 - Phi
+  // would round to 0.
+  return std::erfc(std::abs(z) / std::sqrt(2.0));
+}
+
+double TwoProportionZTest(int64_t x1, int64_t n1, int64_t x2, int64_t n2) {
+  if (x1 < 0 || x2 < 0 || x1 > n1 || x2 > n2) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  if (n1 == 0 || n2 == 0) return 1;
+  const double m1 = static_cast<double>(n1), m2 = static_cast<double>(n2);
+  const double pooled = static_cast<double>(x1 + x2) / (m1 + m2);
+  const double variance = pooled * (1 - pooled) * (1 / m1 + 1 / m2);
+  // Both rates 0 or both 1: no evidence of a difference.
+  if (!(variance > 0)) return 1;
+  const double difference =
+      static_cast<double>(x1) / m1 - static_cast<double>(x2) / m2;
+  return TwoSidedNormalP(difference / std::sqrt(variance));
+}
+
+double McNemarExact(int64_t b, int64_t c) {
+  if (b < 0 || c < 0) return std::numeric_limits<double>::quiet_NaN();
+  if (b == c) return 1;  // includes no discordant pair at all
+  const HalfBinomial h{b + c};
+  // The law is symmetric: the two-sided p is twice the smaller tail.
+  return std::min(1.0, 2 * Tail(h, std::min(b, c), -1));
+}
+
+std::vector<double> HolmAdjust(const std::vector<double>& p_values) {
+  const size_t m = p_values.size();
+  std::vector<size_t> order(m);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) {
+    return p_values[i] < p_values[j];
+  });
+  // Walking up from the smallest p keeps the running maximum over j <= i.
+  std::vector<double> adjusted(m);
+  double running = 0;
+  for (size_t rank = 1; rank <= m; ++rank) {
+    const size_t i = order[rank - 1];
+    running = std::max(running, std::min(1.0, p_values[i] *
+                                                  static_cast<double>(m - rank + 1)));
+    adjusted[i] = running;
+  }
+  return adjusted;
 }
 
 }  // namespace errscope

@@ -50,16 +50,61 @@ void from_json(const nlohmann::json& j, TopErrorsPartial& p) {
   }
 }
 
-namespace {
-
-/// Most confident first; rows without a confidence last; then input order.
-bool Before(const ErrorCandidate& a, const ErrorCandidate& b) {
+bool ErrorComesFirst(const ErrorCandidate& a, const ErrorCandidate& b) {
   const bool a_known = !std::isnan(a.confidence);
   const bool b_known = !std::isnan(b.confidence);
   if (a_known != b_known) return a_known;
   if (a_known && a.confidence != b.confidence) return a.confidence > b.confidence;
   return a.row < b.row;
 }
+
+namespace {
+
+ErrorCandidate MakeCandidate(const PredictionBatch& batch, size_t r) {
+  ErrorCandidate c;
+  c.confidence = batch.confidence[r];
+  c.row = batch.row_number[r];
+  c.line = batch.line[r];
+  if (!batch.id_cells.empty()) c.id = std::string(batch.id_cells[r]);
+  const ClassInfo& label = batch.classes[batch.label[r]];
+  const ClassInfo& pred = batch.classes[batch.pred[r]];
+  c.label_key = label.key;
+  c.label = label.spelling;
+  c.pred_key = pred.key;
+  c.pred = pred.spelling;
+  for (size_t f = 0; f < batch.num_features; ++f) {
+    std::string_view cell = batch.feature(r, f);
+    if (cell.empty()) {
+      c.features.emplace_back();
+    } else {
+      c.features.emplace_back(std::string(cell));
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+void OfferErrorRow(const PredictionBatch& batch, size_t r, size_t n,
+                   std::vector<ErrorCandidate>* rows) {
+  if (n == 0) return;
+  // Cheap rejection once full: only a better row can get in.
+  ErrorCandidate probe;
+  probe.confidence = batch.confidence[r];
+  probe.row = batch.row_number[r];
+  if (rows->size() >= n && !ErrorComesFirst(probe, rows->back())) return;
+  // Rows stay sorted: insert in place, drop the worst.
+  auto at = std::upper_bound(rows->begin(), rows->end(), probe, ErrorComesFirst);
+  rows->insert(at, MakeCandidate(batch, r));
+  if (rows->size() > n) rows->pop_back();
+}
+
+void KeepBestErrors(size_t n, std::vector<ErrorCandidate>* rows) {
+  std::sort(rows->begin(), rows->end(), ErrorComesFirst);
+  if (rows->size() > n) rows->resize(n);
+}
+
+namespace {
 
 class TopErrorsAnalyzer : public AnalyzerOf<TopErrorsPartial> {
  public:
@@ -69,22 +114,9 @@ class TopErrorsAnalyzer : public AnalyzerOf<TopErrorsPartial> {
  protected:
   void AddRows(const PredictionBatch& batch,
                TopErrorsPartial* partial) const override {
-    const size_t n = settings_.options.top_errors;
-    if (n == 0) return;
     for (size_t r = 0; r < batch.rows(); ++r) {
       if (batch.correct(r)) continue;
-      // Cheap rejection once full: only a better row can get in.
-      ErrorCandidate probe;
-      probe.confidence = batch.confidence[r];
-      probe.row = batch.row_number[r];
-      if (partial->rows.size() >= n && !Before(probe, partial->rows.back())) {
-        continue;
-      }
-      // Rows stay sorted: insert in place, drop the worst.
-      auto at = std::upper_bound(partial->rows.begin(), partial->rows.end(),
-                                 probe, Before);
-      partial->rows.insert(at, Candidate(batch, r, std::move(probe)));
-      if (partial->rows.size() > n) partial->rows.pop_back();
+      OfferErrorRow(batch, r, settings_.options.top_errors, &partial->rows);
     }
   }
 
@@ -98,33 +130,8 @@ class TopErrorsAnalyzer : public AnalyzerOf<TopErrorsPartial> {
                     Report* report) const override;
 
  private:
-  ErrorCandidate Candidate(const PredictionBatch& batch, size_t r,
-                           ErrorCandidate c) const {
-    c.line = batch.line[r];
-    if (!batch.id_cells.empty()) c.id = std::string(batch.id_cells[r]);
-    const ClassInfo& label = batch.classes[batch.label[r]];
-    const ClassInfo& pred = batch.classes[batch.pred[r]];
-    c.label_key = label.key;
-    c.label = label.spelling;
-    c.pred_key = pred.key;
-    c.pred = pred.spelling;
-    for (size_t f = 0; f < batch.num_features; ++f) {
-      std::string_view cell = batch.feature(r, f);
-      if (cell.empty()) {
-        c.features.emplace_back();
-      } else {
-        c.features.emplace_back(std::string(cell));
-      }
-    }
-    return c;
-  }
-
-  /// Sorts best first and keeps the top N.
   void Trim(TopErrorsPartial* p) const {
-    std::sort(p->rows.begin(), p->rows.end(), Before);
-    if (p->rows.size() > settings_.options.top_errors) {
-      p->rows.resize(settings_.options.top_errors);
-    }
+    KeepBestErrors(settings_.options.top_errors, &p->rows);
   }
 
   /// The report's spelling of a class (its first spelling in the whole

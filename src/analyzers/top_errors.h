@@ -32,4 +32,16 @@ void from_json(const nlohmann::json& j, TopErrorsPartial& p);
 
 std::unique_ptr<Analyzer> MakeTopErrorsAnalyzer(const AnalyzerSettings& settings);
 
+/// The order of a top-N list: most confident first, rows without a
+/// confidence last, then input order.
+bool ErrorComesFirst(const ErrorCandidate& a, const ErrorCandidate& b);
+
+/// Offers row `r` of `batch` to `rows` (sorted by ErrorComesFirst, at most
+/// `n`): it is kept when it is among the n best.
+void OfferErrorRow(const PredictionBatch& batch, size_t r, size_t n,
+                   std::vector<ErrorCandidate>* rows);
+
+/// Sorts `rows` by ErrorComesFirst and keeps the first `n`.
+void KeepBestErrors(size_t n, std::vector<ErrorCandidate>* rows);
+
 }  // namespace errscope

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <memory>
 
+#include "cli/analysis_options.h"
 #include "cli/cli.h"
 #include "cli/input_options.h"
 #include "errscope/pipeline.h"
@@ -18,18 +19,12 @@ struct AnalyzeOptions {
   std::string normalize = "none";
   std::string color = "auto";
   AnalyzeRequest request;
-  std::string feature_binning = "quantile";
-  std::string calibration_binning = "uniform";
+  AnalysisChoices analysis;
 };
-
-Binning ParseBinning(const std::string& name) {
-  return name == "uniform" ? Binning::kUniform : Binning::kQuantile;
-}
 
 void RunAnalyze(AnalyzeOptions& o, Streams& streams) {
   auto progress = ApplyInputOptions(o.input, streams, &o.request);
-  o.request.analysis.binning = ParseBinning(o.feature_binning);
-  o.request.analysis.calibration_binning = ParseBinning(o.calibration_binning);
+  ApplyAnalysisChoices(o.analysis, &o.request.analysis);
   Report report;
   Status status = RunAnalysis(o.request, &report);
   progress.reset();
@@ -41,6 +36,8 @@ void RunAnalyze(AnalyzeOptions& o, Streams& streams) {
   std::string text;
   if (o.format == "json") {
     text = WriteJsonReport(report);
+  } else if (o.format == "markdown") {
+    text = WriteMarkdownReport(report);
   } else {
     TextOptions options;
     bool to_terminal = (o.output.empty() || o.output == "-") && streams.out_is_tty;
@@ -67,78 +64,22 @@ void SetupAnalyzeCommand(CLI::App& app, Streams& streams) {
                   "Write the report to this file (atomically) instead of "
                   "stdout")
       ->option_text("FILE");
-  cmd->add_option("-f,--format", o.format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}))
+  cmd->add_option("-f,--format", o.format,
+                  "Report format (markdown: GitHub-flavoured, for a PR "
+                  "comment or $GITHUB_STEP_SUMMARY)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->capture_default_str();
   cmd->add_option("--normalize", o.normalize,
                   "Confusion matrix in the text report: counts (none) or "
                   "shares of each true label, prediction or all rows")
       ->check(CLI::IsMember({"none", "true", "pred", "all"}))
       ->capture_default_str();
-  cmd->add_option("--top-confusions", o.request.analysis.top_confusions,
-                  "How many of the most confused (label, pred) pairs to list")
-      ->check(IntegerAtLeast(0))
-      ->capture_default_str();
   cmd->add_option("--color", o.color,
                   "Colour in the text report (auto: only on a terminal and "
                   "without NO_COLOR)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-
-  AnalysisOptions& a = o.request.analysis;
-  const char* by_feature = "Errors by feature";
-  cmd->add_option("--max-categories", a.max_categories,
-                  "A feature whose values are all numbers is binned when it "
-                  "has more distinct values than this")
-      ->check(IntegerAtLeast(0))
-      ->capture_default_str()
-      ->group(by_feature);
-  cmd->add_option("--max-groups", a.max_groups,
-                  "Values of a categorical feature beyond this many (those "
-                  "with the fewest errors) fold into '(other)'")
-      ->check(IntegerAtLeast(1))
-      ->capture_default_str()
-      ->group(by_feature);
-  cmd->add_option("--feature-bins", a.feature_bins,
-                  "Bins per numeric feature")
-      ->check(IntegerInRange(1, 1000))
-      ->capture_default_str()
-      ->group(by_feature);
-  cmd->add_option("--binning", o.feature_binning,
-                  "Numeric feature bins: equal frequency (quantile) or equal "
-                  "width (uniform)")
-      ->check(CLI::IsMember({"quantile", "uniform"}))
-      ->capture_default_str()
-      ->group(by_feature);
-  cmd->add_option("--min-rows", a.min_rows,
-                  "Groups with fewer rows are shown but never called "
-                  "significant")
-      ->check(IntegerAtLeast(0))
-      ->capture_default_str()
-      ->group(by_feature);
-
-  const char* by_confidence = "Errors by confidence";
-  cmd->add_option("--bins", a.calibration_bins, "Calibration bins")
-      ->check(IntegerInRange(1, 1000))
-      ->capture_default_str()
-      ->group(by_confidence);
-  cmd->add_option("--calibration-binning", o.calibration_binning,
-                  "Calibration bins of equal width over [0, 1] (uniform) or "
-                  "equal mass (quantile)")
-      ->check(CLI::IsMember({"quantile", "uniform"}))
-      ->capture_default_str()
-      ->group(by_confidence);
-  cmd->add_option("--high-confidence", a.high_confidence,
-                  "Errors at or above this confidence are counted as "
-                  "high-confidence errors")
-      ->check(NumberBetween(0.0, 1.0))
-      ->capture_default_str()
-      ->group(by_confidence);
-  cmd->add_option("--top", a.top_errors,
-                  "How many of the most confident errors to list")
-      ->check(IntegerAtLeast(0))
-      ->capture_default_str()
-      ->group(by_confidence);
+  AddAnalysisOptions(cmd, &o.request.analysis, &o.analysis);
 
   cmd->footer(
       "Reports the confusion matrix (rows: true labels), per-class\n"

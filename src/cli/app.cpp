@@ -32,11 +32,14 @@ int Main(int argc, const char* const* argv, Streams& streams) {
       "  errscope analyze predictions.csv\n"
       "  errscope analyze preds.jsonl.gz --format json -o report.json\n"
       "  errscope analyze scores.csv --threshold 0.5 --positive 1\n"
+      "  errscope check preds.csv --rule 'accuracy >= 0.85' --baseline "
+      "main.json\n"
       "\n"
       "Exit codes: 0 success, 1 a gate failed, 2 usage or input error.\n"
       "Run 'errscope COMMAND --help' for a command's options.");
   SetupAnalyzeCommand(app, streams);
   SetupErrorsCommand(app, streams);
+  SetupCheckCommand(app, streams);
   SetupSchemaCommand(app, streams);
   try {
     app.parse(argc, argv);
@@ -51,7 +54,10 @@ int Main(int argc, const char* const* argv, Streams& streams) {
         CommandPath(chosen.empty() ? &app : chosen.front()));
     return kExitUsageOrInput;
   } catch (const CommandError& e) {
-    streams.err << "errscope: error: " << e.what() << "\n";
+    // A failed gate is a verdict, not an error of the run.
+    streams.err << (e.exit_code == kExitGateFailed ? "errscope: "
+                                                   : "errscope: error: ")
+                << e.what() << "\n";
     return e.exit_code;
   } catch (const BrokenPipe&) {
     return kExitOk;

@@ -52,6 +52,8 @@ CLI::Validator NumberBetween(double lo, double hi);
 
 /// `errscope analyze`: registers the subcommand and its options.
 void SetupAnalyzeCommand(CLI::App& app, Streams& streams);
+/// `errscope check`: CI gates (rules and a baseline report).
+void SetupCheckCommand(CLI::App& app, Streams& streams);
 /// `errscope schema`.
 void SetupSchemaCommand(CLI::App& app, Streams& streams);
 /// `errscope errors`: writes the misclassified rows.

@@ -66,6 +66,7 @@ class Pipeline {
   const std::vector<std::unique_ptr<Partial>>& totals() const {
     return totals_;
   }
+  std::unique_ptr<Partial> TakeTotal(size_t i) { return std::move(totals_[i]); }
   const InputTally& tally() const { return tally_; }
 
  private:
@@ -342,6 +343,15 @@ Status OpenPredictions(const AnalyzeRequest& request, PredictionInput* input) {
 }
 
 Status RunAnalysis(const AnalyzeRequest& request, Report* report) {
+  std::vector<std::unique_ptr<Analyzer>> none;
+  std::vector<std::unique_ptr<Partial>> no_totals;
+  return RunAnalysisWith(request, nullptr, report, &none, &no_totals);
+}
+
+Status RunAnalysisWith(const AnalyzeRequest& request,
+                       const ExtraAnalyzers& make_extra, Report* report,
+                       std::vector<std::unique_ptr<Analyzer>>* extra,
+                       std::vector<std::unique_ptr<Partial>>* extra_totals) {
   PredictionInput opened;
   Status status = OpenPredictions(request, &opened);
   if (!status.ok()) return status;
@@ -356,6 +366,10 @@ Status RunAnalysis(const AnalyzeRequest& request, Report* report) {
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   for (const AnalyzerInfo& entry : AnalyzerTable()) {
     analyzers.push_back(entry.make(settings));
+  }
+  const size_t own = analyzers.size();
+  if (make_extra) {
+    for (auto& a : make_extra(settings)) analyzers.push_back(std::move(a));
   }
   unsigned threads = request.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -378,9 +392,15 @@ Status RunAnalysis(const AnalyzeRequest& request, Report* report) {
         "{}: no rows to analyze: all {} rows were skipped; {}", info.name,
         report->input.rows_read, report->input.warnings.front()));
   }
-  for (size_t i = 0; i < analyzers.size(); ++i) {
+  for (size_t i = 0; i < own; ++i) {
     status = analyzers[i]->Finish(*pipeline.totals()[i], report);
     if (!status.ok()) return status;
+  }
+  extra->clear();
+  extra_totals->clear();
+  for (size_t i = own; i < analyzers.size(); ++i) {
+    extra->push_back(std::move(analyzers[i]));
+    extra_totals->push_back(pipeline.TakeTotal(i));
   }
   return Status::Ok();
 }

@@ -199,6 +199,14 @@ std::string WriteJsonReport(const Report& report) {
   if (report.summary) j["summary"] = SummaryJson(*report.summary);
   if (report.confusion) AddConfusion(*report.confusion, &j);
   j["slices"] = SlicesJson(report.slices);
+  if (report.slices) {
+    // What the slices were computed with: a gate on slices.max_error_rate
+    // reads min_rows from here, also in a report written earlier.
+    j["slices_settings"] = Json{{"min_rows", report.slices->min_rows},
+                                {"binning", report.slices->binning},
+                                {"overall_error_rate",
+                                 Number(report.slices->overall_error_rate)}};
+  }
   j["calibration"] =
       report.calibration ? CalibrationJson(*report.calibration) : Json(nullptr);
   j["confidence_summary"] = report.confidence_summary

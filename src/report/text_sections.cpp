@@ -13,27 +13,7 @@ namespace {
 
 using Align = TextTable::Align;
 
-/// How many groups of one feature the per-feature table shows.
-constexpr size_t kGroupsPerFeature = 8;
-/// How many groups the "worst groups" table shows.
-constexpr size_t kWorstGroups = 10;
 constexpr size_t kBarWidth = 12;
-
-/// A bin edge: whole numbers in full (fnlwgt 1484705, not 1.48e+06),
-/// others with six significant digits.
-std::string Edge(double value) {
-  if (value == std::trunc(value) && std::fabs(value) < 1e15) {
-    return fmt::format("{:.0f}", value);
-  }
-  return fmt::format("{:.6g}", value);
-}
-
-std::string GroupName(const SliceGroup& g) {
-  if (g.missing) return "(missing)";
-  if (g.value) return *g.value;
-  return fmt::format("[{}, {}{}", Edge(*g.lo), Edge(*g.hi),
-                     g.closed ? "]" : ")");
-}
 
 /// A bar whose length shows `value` against `max`: patterns stand out.
 std::string Bar(double value, double max) {
@@ -42,10 +22,6 @@ std::string Bar(double value, double max) {
   std::string bar;
   for (size_t i = 0; i < filled; ++i) bar += "\u2588";
   return bar;
-}
-
-std::string Lift(const SliceGroup& g) {
-  return g.lift ? fmt::format("{:.2f}x", *g.lift) : std::string("n/a");
 }
 
 std::string Excess(double excess) { return fmt::format("{:+.1f}", excess); }
@@ -73,7 +49,7 @@ std::string WorstGroups(const SlicesSection& s, bool color) {
                    [](const Ranked& a, const Ranked& b) {
                      return a.group->excess_errors > b.group->excess_errors;
                    });
-  if (ranked.size() > kWorstGroups) ranked.resize(kWorstGroups);
+  if (ranked.size() > kWorstGroupsShown) ranked.resize(kWorstGroupsShown);
   for (const Ranked& r : ranked)
     max_rate = std::max(max_rate, r.group->error_rate);
   std::string out = Heading(
@@ -99,12 +75,12 @@ std::string WorstGroups(const SlicesSection& s, bool color) {
     const SliceGroup& g = *r.group;
     const Style style = GroupStyle(g, s.min_rows);
     table.AddRow({{Truncate(r.feature->feature, 24)},
-                  {Truncate(GroupName(g), 28), style},
+                  {Truncate(SliceGroupName(g), 28), style},
                   {Thousands(g.rows)},
                   {Thousands(g.errors)},
                   {Percent(g.error_rate), style},
                   {Bar(g.error_rate, max_rate), style},
-                  {Lift(g)},
+                  {LiftText(g)},
                   {Excess(g.excess_errors)},
                   {g.significant ? "*" : "", style}});
   }
@@ -123,16 +99,16 @@ std::string FeatureTable(const FeatureSlices& f, const SlicesSection& s,
     max_rate = std::max(max_rate, g.error_rate);
   TextTable table({Align::kLeft, Align::kRight, Align::kRight, Align::kRight,
                    Align::kLeft, Align::kRight, Align::kLeft});
-  const size_t shown = std::min(f.groups.size(), kGroupsPerFeature);
+  const size_t shown = std::min(f.groups.size(), kGroupsShownPerFeature);
   for (size_t i = 0; i < shown; ++i) {
     const SliceGroup& g = f.groups[i];
     const Style style = GroupStyle(g, s.min_rows);
-    table.AddRow({{Truncate(GroupName(g), 28), style},
+    table.AddRow({{Truncate(SliceGroupName(g), 28), style},
                   {Thousands(g.rows)},
                   {Thousands(g.errors)},
                   {Percent(g.error_rate), style},
                   {Bar(g.error_rate, max_rate), style},
-                  {Lift(g)},
+                  {LiftText(g)},
                   {g.significant ? "*" : "", style}});
   }
   out += table.Render(color, 4, 3);

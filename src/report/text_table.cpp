@@ -35,6 +35,24 @@ std::string Fixed(double value, int decimals) {
 
 std::string Percent(double value) { return fmt::format("{:.2f}%", 100 * value); }
 
+std::string BinEdge(double value) {
+  if (value == std::trunc(value) && std::fabs(value) < 1e15) {
+    return fmt::format("{:.0f}", value);
+  }
+  return fmt::format("{:.6g}", value);
+}
+
+std::string SliceGroupName(const SliceGroup& g) {
+  if (g.missing) return "(missing)";
+  if (g.value) return *g.value;
+  return fmt::format("[{}, {}{}", BinEdge(*g.lo), BinEdge(*g.hi),
+                     g.closed ? "]" : ")");
+}
+
+std::string LiftText(const SliceGroup& g) {
+  return g.lift ? fmt::format("{:.2f}x", *g.lift) : std::string("n/a");
+}
+
 std::string Heading(std::string_view title, bool color) {
   return fmt::format("\n{}\n", Styled(title, Style::kBold, color));
 }

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "errscope/report.h"
+
 namespace errscope {
 
 /// ANSI styles for terminal output; applied only when colour is on.
@@ -26,6 +28,22 @@ std::string Fixed(double value, int decimals = 4);
 
 /// "12.34%".
 std::string Percent(double value);
+
+/// A numeric bin edge as every report shows it: whole numbers in full
+/// (fnlwgt 1484705, not 1.48e+06), others with six significant digits.
+std::string BinEdge(double value);
+
+/// A slice group's name in every report and in gate rules: its value,
+/// "(missing)", or a bin "[lo, hi)" (the last one "[lo, hi]").
+std::string SliceGroupName(const SliceGroup& g);
+
+/// A group's lift, "1.25x", or "n/a".
+std::string LiftText(const SliceGroup& g);
+
+/// What the reports show of the slices: the worst groups of all features,
+/// then the first groups of each feature.
+inline constexpr size_t kWorstGroupsShown = 10;
+inline constexpr size_t kGroupsShownPerFeature = 8;
 
 /// A blank line and the section title.
 std::string Heading(std::string_view title, bool color);

@@ -198,5 +198,101 @@ TEST_CASE("Benjamini-Hochberg q-values are monotone in p and bound p",
   }
 }
 
+// two_proportion.json: scipy's chi2_contingency(correction=False), whose
+// statistic is z squared.
+TEST_CASE("two-proportion z-test matches scipy on every fixture",
+          "[significance]") {
+  const json cases = LoadFixture("two_proportion.json");
+  REQUIRE(cases.size() >= 20);
+  for (const json& c : cases) {
+    INFO(c.dump());
+    const double expected = c.at("p").get<double>();
+    const double p =
+        TwoProportionZTest(c.at("x1").get<int64_t>(), c.at("n1").get<int64_t>(),
+                           c.at("x2").get<int64_t>(), c.at("n2").get<int64_t>());
+    if (expected < kSmallestNormal) {
+      CHECK_THAT(p, WithinAbs(expected, 1e-300));
+    } else {
+      // chi2.sf and erfc agree to a few ulp in the bulk; far in the tail
+      // both lose some digits to the rounding of the statistic.
+      CHECK_THAT(p, WithinRel(expected, 1e-9));
+    }
+  }
+}
+
+TEST_CASE("two-proportion z-test by hand", "[significance]") {
+  // 8/10 vs 2/10: pooled 0.5, var = 0.25 * 0.2 = 0.05, z = 0.6 / sqrt(0.05).
+  CHECK_THAT(TwoProportionZTest(8, 10, 2, 10),
+             WithinRel(std::erfc(0.6 / std::sqrt(0.05) / std::sqrt(2.0)),
+                       1e-15));
+  // Symmetric in the two samples, and 1 when nothing differs.
+  CHECK(TwoProportionZTest(2, 10, 8, 10) == TwoProportionZTest(8, 10, 2, 10));
+  CHECK(TwoProportionZTest(3, 7, 3, 7) == 1.0);
+  CHECK(TwoProportionZTest(0, 0, 1, 2) == 1.0);
+  CHECK(TwoProportionZTest(0, 5, 0, 9) == 1.0);
+  CHECK(std::isnan(TwoProportionZTest(6, 5, 1, 2)));
+  CHECK(std::isnan(TwoProportionZTest(-1, 5, 1, 2)));
+  CHECK(TwoSidedNormalP(0) == 1.0);
+  CHECK_THAT(TwoSidedNormalP(-1.959963984540054), WithinRel(0.05, 1e-12));
+}
+
+// mcnemar.json: scipy's binomtest(b, b + c, 0.5) and the tail summed with
+// mpmath at 60 digits ("p_exact").
+TEST_CASE("McNemar exact matches the exact tail and scipy on every fixture",
+          "[significance]") {
+  const json cases = LoadFixture("mcnemar.json");
+  REQUIRE(cases.size() >= 25);
+  for (const json& c : cases) {
+    INFO(c.dump());
+    const double p =
+        McNemarExact(c.at("b").get<int64_t>(), c.at("c").get<int64_t>());
+    const double exact = c.at("p_exact").get<double>();
+    if (exact < kSmallestNormal) {
+      CHECK_THAT(p, WithinAbs(exact, 1e-320));
+    } else {
+      CHECK_THAT(p, WithinRel(exact, 1e-12));
+      CHECK_THAT(p, WithinRel(c.at("p").get<double>(), 1e-9));
+    }
+  }
+}
+
+TEST_CASE("McNemar exact by hand", "[significance]") {
+  // b = 5, c = 1: 2 * (C(6,0) + C(6,1)) / 2^6 = 14/64.
+  CHECK_THAT(McNemarExact(5, 1), WithinRel(14.0 / 64, 1e-14));
+  CHECK(McNemarExact(1, 5) == McNemarExact(5, 1));
+  CHECK(McNemarExact(0, 0) == 1.0);
+  CHECK(McNemarExact(4, 4) == 1.0);
+  CHECK(McNemarExact(2, 3) == 1.0);  // 2 * P(X <= 2) = 2 * 16/32 = 1
+  CHECK_THAT(McNemarExact(0, 10), WithinRel(2.0 / 1024, 1e-14));
+  CHECK(std::isnan(McNemarExact(-1, 3)));
+}
+
+// holm.json: Holm's step-down adjustment computed with numpy.
+TEST_CASE("Holm matches the numpy reference", "[significance]") {
+  for (const json& c : LoadFixture("holm.json")) {
+    const auto p = c.at("p").get<std::vector<double>>();
+    const auto expected = c.at("adjusted").get<std::vector<double>>();
+    const std::vector<double> adjusted = HolmAdjust(p);
+    REQUIRE(adjusted.size() == expected.size());
+    for (size_t i = 0; i < adjusted.size(); ++i) {
+      INFO(c.at("p").dump() << " at " << i);
+      CHECK_THAT(adjusted[i],
+                 WithinRel(expected[i], 1e-12) || WithinAbs(expected[i], 0));
+    }
+  }
+}
+
+TEST_CASE("Holm by hand, with the running maximum and the cap",
+          "[significance]") {
+  // Sorted 0.01 (x3), 0.02 (x2), 0.04 (x1): 0.03, max(0.03, 0.04), 0.04.
+  const std::vector<double> adjusted = HolmAdjust({0.04, 0.02, 0.01});
+  REQUIRE(adjusted.size() == 3);
+  CHECK_THAT(adjusted[2], WithinRel(0.03, 1e-15));
+  CHECK_THAT(adjusted[1], WithinRel(0.04, 1e-15));
+  CHECK_THAT(adjusted[0], WithinRel(0.04, 1e-15));
+  CHECK(HolmAdjust({0.6, 0.7}) == std::vector<double>{1.0, 1.0});
+  CHECK(HolmAdjust({}).empty());
+}
+
 }  // namespace
 }  // namespace errscope

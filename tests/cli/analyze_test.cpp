@@ -179,8 +179,12 @@ TEST_CASE("JSON report: stable key order and schema version") {
   CHECK(keys == std::vector<std::string>{
                     "schema_version", "tool", "input", "classes", "summary",
                     "confusion_matrix", "per_class", "averages", "metrics",
-                    "top_confusions", "slices", "calibration",
-                    "confidence_summary", "top_errors"});
+                    "top_confusions", "slices", "slices_settings",
+                    "calibration", "confidence_summary", "top_errors"});
+  CHECK(report["slices_settings"]["min_rows"] == 30);
+  CHECK(report["slices_settings"]["binning"] == "quantile");
+  // 7 errors in the 48 rows of animals.csv.
+  CHECK(report["slices_settings"]["overall_error_rate"] == 7.0 / 48);
   CHECK(report["schema_version"] == 1);
   CHECK(report["tool"]["name"] == "errscope");
 }

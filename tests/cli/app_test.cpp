@@ -31,6 +31,9 @@ TEST_CASE("help texts are the golden ones") {
   CheckGolden("analyze_help.txt", analyze.out);
   CHECK_THAT(analyze.out, Contains("--proba-prefix"));
   CHECK_THAT(analyze.out, Contains("Examples:"));
+  CliResult check = RunCli({"check", "--help"});
+  CHECK(check.exit_code == 0);
+  CheckGolden("check_help.txt", check.out);
 }
 
 TEST_CASE("version") {
