@@ -99,6 +99,22 @@ void OfferErrorRow(const PredictionBatch& batch, size_t r, size_t n,
   if (rows->size() > n) rows->pop_back();
 }
 
+ErrorRow ToErrorRow(const ErrorCandidate& c, const AnalyzerSettings& settings,
+                    std::string label, std::string pred) {
+  ErrorRow e;
+  e.row = c.row;
+  e.line = c.line;
+  e.id = c.id;
+  e.label = std::move(label);
+  e.pred = std::move(pred);
+  if (!std::isnan(c.confidence)) e.confidence = c.confidence;
+  for (size_t f = 0; f < c.features.size(); ++f) {
+    e.features.emplace_back(
+        settings.column_names[settings.mapping.features[f]], c.features[f]);
+  }
+  return e;
+}
+
 void KeepBestErrors(size_t n, std::vector<ErrorCandidate>* rows) {
   std::sort(rows->begin(), rows->end(), ErrorComesFirst);
   if (rows->size() > n) rows->resize(n);
@@ -172,18 +188,8 @@ Status TopErrorsAnalyzer::FinishInto(const TopErrorsPartial& partial,
       report->confusion ? &*report->confusion : nullptr;
   std::vector<ErrorRow> rows;
   for (const ErrorCandidate& c : p.rows) {
-    ErrorRow e;
-    e.row = c.row;
-    e.line = c.line;
-    e.id = c.id;
-    e.label = Spell(confusion, c.label_key, c.label);
-    e.pred = Spell(confusion, c.pred_key, c.pred);
-    if (!std::isnan(c.confidence)) e.confidence = c.confidence;
-    for (size_t f = 0; f < c.features.size(); ++f) {
-      e.features.emplace_back(
-          settings_.column_names[settings_.mapping.features[f]], c.features[f]);
-    }
-    rows.push_back(std::move(e));
+    rows.push_back(ToErrorRow(c, settings_, Spell(confusion, c.label_key, c.label),
+                              Spell(confusion, c.pred_key, c.pred)));
   }
   report->top_errors = std::move(rows);
   return Status::Ok();

@@ -41,6 +41,11 @@ bool ErrorComesFirst(const ErrorCandidate& a, const ErrorCandidate& b);
 void OfferErrorRow(const PredictionBatch& batch, size_t r, size_t n,
                    std::vector<ErrorCandidate>* rows);
 
+/// The report's form of a kept row: `label` and `pred` spelled as the
+/// report spells them, the features named by `settings`.
+ErrorRow ToErrorRow(const ErrorCandidate& c, const AnalyzerSettings& settings,
+                    std::string label, std::string pred);
+
 /// Sorts `rows` by ErrorComesFirst and keeps the first `n`.
 void KeepBestErrors(size_t n, std::vector<ErrorCandidate>* rows);
 

@@ -34,12 +34,14 @@ int Main(int argc, const char* const* argv, Streams& streams) {
       "  errscope analyze scores.csv --threshold 0.5 --positive 1\n"
       "  errscope check preds.csv --rule 'accuracy >= 0.85' --baseline "
       "main.json\n"
+      "  errscope compare base.csv candidate.csv --key id\n"
       "\n"
       "Exit codes: 0 success, 1 a gate failed, 2 usage or input error.\n"
       "Run 'errscope COMMAND --help' for a command's options.");
   SetupAnalyzeCommand(app, streams);
   SetupErrorsCommand(app, streams);
   SetupCheckCommand(app, streams);
+  SetupCompareCommand(app, streams);
   SetupSchemaCommand(app, streams);
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "cli/analysis_options.h"
 #include "cli/cli.h"
 #include "cli/input_options.h"
+#include "cli/verdict_output.h"
 #include "errscope/baseline.h"
 #include "errscope/gate_report.h"
 #include "errscope/gates.h"
@@ -31,11 +32,8 @@ struct CheckOptions {
   double alpha = 0.05;
   CLI::Option* tolerance_option = nullptr;
   CLI::Option* alpha_option = nullptr;
-  std::string format = "text";
-  std::string output;
-  std::string junit;
+  VerdictOutput out;
   std::string save_report;
-  std::string color = "auto";
 };
 
 std::string ReadWholeFile(const std::string& path, const char* what) {
@@ -127,18 +125,12 @@ void RunCheck(CheckOptions& o, Streams& streams) {
   }
 
   if (!o.save_report.empty()) WriteOutput(o.save_report, report_json, streams);
-  if (!o.junit.empty()) WriteOutput(o.junit, WriteCheckJunit(outcome), streams);
-  std::string text;
-  if (o.format == "json") {
-    text = WriteCheckJson(outcome);
-  } else if (o.format == "markdown") {
-    text = WriteCheckMarkdown(outcome);
-  } else {
-    const bool to_terminal =
-        (o.output.empty() || o.output == "-") && streams.out_is_tty;
-    text = WriteCheckText(outcome, WantColor(o.color, to_terminal));
-  }
-  WriteOutput(o.output, text, streams);
+  WriteVerdicts(o.out,
+                {[&](bool color) { return WriteCheckText(outcome, color); },
+                 [&] { return WriteCheckJson(outcome); },
+                 [&] { return WriteCheckMarkdown(outcome); },
+                 [&] { return WriteCheckJunit(outcome); }},
+                streams);
   if (!outcome.passed()) {
     throw CommandError(kExitGateFailed,
                        "check failed: " + CheckSummaryLine(outcome));
@@ -188,26 +180,14 @@ void SetupCheckCommand(CLI::App& app, Streams& streams) {
           ->capture_default_str()
           ->group(gates);
 
-  cmd->add_option("-o,--output", o.output,
-                  "Write the verdicts to this file (atomically) instead of "
-                  "stdout")
-      ->option_text("FILE");
-  cmd->add_option("-f,--format", o.format, "Format of the verdicts")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
-      ->capture_default_str();
-  cmd->add_option("--junit", o.junit,
-                  "Also write JUnit XML here: one test case per rule and per "
-                  "baseline comparison")
-      ->option_text("FILE");
+  AddVerdictOutputOptions(cmd, "the verdicts",
+                          "Also write JUnit XML here: one test case per rule "
+                          "and per baseline comparison",
+                          &o.out);
   cmd->add_option("--save-report", o.save_report,
                   "Also write the full JSON report here (the next run's "
                   "baseline)")
       ->option_text("FILE");
-  cmd->add_option("--color", o.color,
-                  "Colour in the text output (auto: only on a terminal and "
-                  "without NO_COLOR)")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
   AddAnalysisOptions(cmd, &o.request.analysis, &o.analysis);
 
   cmd->footer(

@@ -54,6 +54,8 @@ CLI::Validator NumberBetween(double lo, double hi);
 void SetupAnalyzeCommand(CLI::App& app, Streams& streams);
 /// `errscope check`: CI gates (rules and a baseline report).
 void SetupCheckCommand(CLI::App& app, Streams& streams);
+/// `errscope compare`: two prediction files on the same examples.
+void SetupCompareCommand(CLI::App& app, Streams& streams);
 /// `errscope schema`.
 void SetupSchemaCommand(CLI::App& app, Streams& streams);
 /// `errscope errors`: writes the misclassified rows.

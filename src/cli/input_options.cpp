@@ -67,7 +67,11 @@ void AddInputOptions(CLI::App* cmd, AnalyzeRequest* request,
                   "Predictions: .csv .tsv .json .jsonl/.ndjson, optionally "
                   ".gz; '-' reads stdin")
       ->required();
+  AddReadingOptions(cmd, request, input);
+}
 
+void AddReadingOptions(CLI::App* cmd, AnalyzeRequest* request,
+                       InputOptions* input) {
   const char* group = "Input";
   cmd->add_option("--input-format", input->input_format,
                   "csv, tsv, json or jsonl (default: from the extension, "
@@ -142,7 +146,6 @@ void AddInputOptions(CLI::App* cmd, AnalyzeRequest* request,
                   "The negative class (default: the other label seen)")
       ->option_text("LABEL")
       ->group(binary);
-
 }
 
 }  // namespace errscope::cli

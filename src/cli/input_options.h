@@ -24,6 +24,11 @@ struct InputOptions {
 void AddInputOptions(CLI::App* cmd, AnalyzeRequest* request,
                      InputOptions* input);
 
+/// AddInputOptions without FILE, for a command that reads several files
+/// with the same options (compare).
+void AddReadingOptions(CLI::App* cmd, AnalyzeRequest* request,
+                       InputOptions* input);
+
 /// Completes `request` from `input`; throws CommandError (exit 2) for a bad
 /// format name or delimiter. Sets up progress on a terminal: keep the
 /// returned object alive while the input is read.

@@ -41,14 +41,9 @@ void AddComparison(const MetricComparison& c, MarkdownTable* table) {
                  verdict});
 }
 
-std::string BaselineMarkdown(const CheckOutcome& o) {
-  if (!o.baseline) return "";
-  const BaselineResult& b = *o.baseline;
-  std::string out = fmt::format(
-      "\n### Against the baseline\n\n{}: alpha {}, tolerance {}, Holm over "
-      "{} tests.\n\n",
-      MarkdownEscape(o.baseline_source), o.baseline_options.alpha,
-      o.baseline_options.tolerance, b.tests);
+}  // namespace
+
+std::string ComparisonsMarkdown(const BaselineResult& b) {
   // What changed significantly, and the headline metrics, stay visible;
   // the unchanged classes and slices are folded.
   MarkdownTable shown = ComparisonTable(), folded = ComparisonTable();
@@ -57,7 +52,7 @@ std::string BaselineMarkdown(const CheckOutcome& o) {
                          c.verdict == Verdict::kImprovement;
     AddComparison(c, changed || c.kind == "headline" ? &shown : &folded);
   }
-  out += shown.Render();
+  std::string out = shown.Render();
   if (folded.rows() > 0) {
     out += fmt::format(
         "\n{}", MarkdownDetails(fmt::format("{} more comparisons, none "
@@ -68,15 +63,20 @@ std::string BaselineMarkdown(const CheckOutcome& o) {
   return out;
 }
 
-}  // namespace
-
 std::string WriteCheckMarkdown(const CheckOutcome& o) {
   std::string out = fmt::format(
       "## errscope check: {} {}\n\n{}; predictions {}.\n",
       Mark(o.passed()), o.passed() ? "passed" : "failed", CheckSummaryLine(o),
       MarkdownEscape(o.source));
   out += RulesMarkdown(o);
-  out += BaselineMarkdown(o);
+  if (o.baseline) {
+    out += fmt::format(
+        "\n### Against the baseline\n\n{}: alpha {}, tolerance {}, Holm over "
+        "{} tests.\n\n",
+        MarkdownEscape(o.baseline_source), o.baseline_options.alpha,
+        o.baseline_options.tolerance, o.baseline->tests);
+    out += ComparisonsMarkdown(*o.baseline);
+  }
   return out;
 }
 

@@ -77,14 +77,40 @@ std::string RulesText(const CheckOutcome& o, bool color) {
   return Heading("Rules", color) + table.Render(color);
 }
 
-std::string BaselineText(const CheckOutcome& o, bool color) {
-  if (!o.baseline) return "";
-  const BaselineResult& b = *o.baseline;
+nlohmann::ordered_json OptionalNumber(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return *v;
+}
+
+}  // namespace
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n' &&
+            ch != '\r') {
+          out += "\xEF\xBF\xBD";
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
+
+std::string ComparisonsText(const BaselineResult& b,
+                            const BaselineOptions& options,
+                            const std::string& title, bool color) {
   std::string out = Heading(
-      fmt::format("Against the baseline {} (alpha {}, tolerance {}, Holm "
-                  "over {} tests)",
-                  o.baseline_source, o.baseline_options.alpha,
-                  o.baseline_options.tolerance, b.tests),
+      fmt::format("{} (alpha {}, tolerance {}, Holm over {} tests)", title,
+                  options.alpha, options.tolerance, b.tests),
       color);
   TextTable table({Align::kLeft, Align::kRight, Align::kRight, Align::kRight,
                    Align::kRight, Align::kLeft});
@@ -118,35 +144,59 @@ std::string BaselineText(const CheckOutcome& o, bool color) {
   return out;
 }
 
-nlohmann::ordered_json OptionalNumber(const std::optional<double>& v) {
-  if (!v || !std::isfinite(*v)) return nullptr;
-  return *v;
+nlohmann::ordered_json ComparisonsJson(const BaselineResult& b,
+                                       const BaselineOptions& options) {
+  using Json = nlohmann::ordered_json;
+  Json comparisons = Json::array();
+  for (const MetricComparison& c : b.comparisons) {
+    Json item{{"metric", c.metric},
+              {"kind", c.kind},
+              {"baseline", c.baseline},
+              {"candidate", c.candidate},
+              {"delta", c.delta},
+              {"higher_is_better", c.higher_is_better}};
+    if (c.baseline_total) {
+      item["baseline_counts"] = {*c.baseline_count, *c.baseline_total};
+      item["candidate_counts"] = {*c.candidate_count, *c.candidate_total};
+    }
+    item["p_value"] = OptionalNumber(c.p_value);
+    item["adjusted_p_value"] = OptionalNumber(c.adjusted_p_value);
+    item["verdict"] = VerdictText(c.verdict);
+    comparisons.push_back(item);
+  }
+  return Json{{"alpha", options.alpha},
+              {"tolerance", options.tolerance},
+              {"tests", b.tests},
+              {"regressions", b.regressions},
+              {"improvements", b.improvements},
+              {"comparisons", comparisons},
+              {"only_in_baseline", b.only_in_baseline},
+              {"only_in_candidate", b.only_in_candidate}};
 }
 
-/// XML 1.0 text: the five entities, and control characters (not allowed in
-/// XML 1.0 at all) as U+FFFD.
-std::string XmlEscape(std::string_view text) {
+std::string ComparisonsJunitCases(const BaselineResult& b,
+                                  const std::string& suite, int* tested) {
   std::string out;
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n' &&
-            ch != '\r') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += ch;
-        }
+  *tested = 0;
+  for (const MetricComparison& c : b.comparisons) {
+    if (!c.adjusted_p_value) continue;
+    ++*tested;
+    out += fmt::format(R"(    <testcase classname="{}" name="{}")",
+                       XmlEscape(suite), XmlEscape(c.metric));
+    if (c.verdict != Verdict::kRegression) {
+      out += "/>\n";
+      continue;
     }
+    out += fmt::format(
+        ">\n      <failure message=\"{}\"/>\n    </testcase>\n",
+        XmlEscape(fmt::format(
+            "regression: {} -> {} ({}), p = {} after Holm over {} tests",
+            FormatMetricValue(c.baseline), FormatMetricValue(c.candidate),
+            FormatDelta(c.delta), FormatPValue(*c.adjusted_p_value),
+            b.tests)));
   }
   return out;
 }
-
-}  // namespace
 
 std::string WriteCheckText(const CheckOutcome& o, bool color) {
   std::string out = fmt::format(
@@ -157,7 +207,10 @@ std::string WriteCheckText(const CheckOutcome& o, bool color) {
   out += fmt::format("{}\n", Styled("predictions: " + o.source, Style::kDim,
                                     color));
   out += RulesText(o, color);
-  out += BaselineText(o, color);
+  if (o.baseline) {
+    out += ComparisonsText(*o.baseline, o.baseline_options,
+                           "Against the baseline " + o.baseline_source, color);
+  }
   return out;
 }
 
@@ -183,33 +236,9 @@ std::string WriteCheckJson(const CheckOutcome& o) {
          {"regressions", o.regressions()},
          {"rules", rules}};
   if (o.baseline) {
-    const BaselineResult& b = *o.baseline;
-    Json comparisons = Json::array();
-    for (const MetricComparison& c : b.comparisons) {
-      Json item{{"metric", c.metric},
-                {"kind", c.kind},
-                {"baseline", c.baseline},
-                {"candidate", c.candidate},
-                {"delta", c.delta},
-                {"higher_is_better", c.higher_is_better}};
-      if (c.baseline_total) {
-        item["baseline_counts"] = {*c.baseline_count, *c.baseline_total};
-        item["candidate_counts"] = {*c.candidate_count, *c.candidate_total};
-      }
-      item["p_value"] = OptionalNumber(c.p_value);
-      item["adjusted_p_value"] = OptionalNumber(c.adjusted_p_value);
-      item["verdict"] = VerdictText(c.verdict);
-      comparisons.push_back(item);
-    }
-    j["baseline"] = Json{{"source", o.baseline_source},
-                         {"alpha", o.baseline_options.alpha},
-                         {"tolerance", o.baseline_options.tolerance},
-                         {"tests", b.tests},
-                         {"regressions", b.regressions},
-                         {"improvements", b.improvements},
-                         {"comparisons", comparisons},
-                         {"only_in_baseline", b.only_in_baseline},
-                         {"only_in_candidate", b.only_in_candidate}};
+    Json baseline{{"source", o.baseline_source}};
+    baseline.update(ComparisonsJson(*o.baseline, o.baseline_options));
+    j["baseline"] = baseline;
   } else {
     j["baseline"] = nullptr;
   }
@@ -234,24 +263,7 @@ std::string WriteCheckJunit(const CheckOutcome& o) {
   std::string baseline;
   int tested = 0;
   if (o.baseline) {
-    for (const MetricComparison& c : o.baseline->comparisons) {
-      if (!c.adjusted_p_value) continue;
-      ++tested;
-      baseline += fmt::format(
-          R"(    <testcase classname="errscope.baseline" name="{}")",
-          XmlEscape(c.metric));
-      if (c.verdict != Verdict::kRegression) {
-        baseline += "/>\n";
-        continue;
-      }
-      baseline += fmt::format(
-          ">\n      <failure message=\"{}\"/>\n    </testcase>\n",
-          XmlEscape(fmt::format(
-              "regression: {} -> {} ({}), p = {} after Holm over {} tests",
-              FormatMetricValue(c.baseline), FormatMetricValue(c.candidate),
-              FormatDelta(c.delta), FormatPValue(*c.adjusted_p_value),
-              o.baseline->tests)));
-    }
+    baseline = ComparisonsJunitCases(*o.baseline, "errscope.baseline", &tested);
   }
   const size_t rule_count = o.rules.size();
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";

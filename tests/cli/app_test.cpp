@@ -34,6 +34,9 @@ TEST_CASE("help texts are the golden ones") {
   CliResult check = RunCli({"check", "--help"});
   CHECK(check.exit_code == 0);
   CheckGolden("check_help.txt", check.out);
+  CliResult compare = RunCli({"compare", "--help"});
+  CHECK(compare.exit_code == 0);
+  CheckGolden("compare_help.txt", compare.out);
 }
 
 TEST_CASE("version") {
