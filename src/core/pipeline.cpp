@@ -335,7 +335,9 @@ Status OpenPredictions(const AnalyzeRequest& request, PredictionInput* input) {
   if (!input->reader) return status;
   status = ResolveColumns(input->reader->column_names(), request.columns,
                           &input->mapping);
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    return Status::Error(input->info.name + ": " + status.message());
+  }
   if (input->mapping.proba_field >= 0 && input->mapping.proba_classes.empty()) {
     return ScanClassOrder(request, &input->mapping);
   }

@@ -1,7 +1,8 @@
 // CSV and TSV (RFC 4180): quoted fields, doubled quotes, delimiters and
 // newlines inside quotes, CRLF, a UTF-8 byte order mark. Blank lines are
 // skipped. A quote in the middle of an unquoted field is taken literally (as
-// Python's csv module does); text after a closing quote is an error.
+// Python's csv module does); text after a closing quote is an error. A NUL
+// byte is an error: text exports never have one, binary files always do.
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -93,6 +94,22 @@ void CsvReader::EndRecord(size_t end) {
 bool CsvReader::Scan(bool at_eof, Status* status) {
   const char* p = pending_.data();
   const size_t n = pending_.size();
+  // One memchr per block (GB/s) instead of a test per byte.
+  if (const void* z = std::memchr(p + scan_pos_, '\0', n - scan_pos_)) {
+    const auto at = static_cast<size_t>(static_cast<const char*>(z) - p);
+    int64_t line = line_;
+    size_t start = line_start_;
+    for (size_t i = scan_pos_; i < at; ++i) {
+      if (p[i] == '\n') {
+        ++line;
+        start = i + 1;
+      }
+    }
+    *status = Status::Error(
+        Where(line, static_cast<int64_t>(at - start) + 1) +
+        "a NUL byte: expected text (is this a binary or corrupt file?)");
+    return false;
+  }
   const char delim = delimiter();
   size_t next_quote = 0;  // of the next '"' at or after i (n: none)
   bool quote_known = false;
@@ -282,6 +299,15 @@ bool CsvReader::ReadHeader(Status* status) {
                    span.column};
   if (!SplitRecord(text, whole, &names, &owned, status)) return false;
   for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i].find('\r') != std::string_view::npos) {
+      // Old Mac line ends: the whole file reads as one header line.
+      *status = Status::Error(
+          Where(span.line) +
+          "a carriage return (CR) that does not end a line in the header: "
+          "line ends must be LF or CRLF (convert CR-only files with "
+          "tr '\\r' '\\n')");
+      return false;
+    }
     // pandas writes its index with an empty header cell; give it a name.
     columns_.push_back(names[i].empty() ? fmt::format("column_{}", i + 1)
                                         : std::string(names[i]));
