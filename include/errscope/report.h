@@ -72,12 +72,28 @@ struct Confusion {
 
 using CountMatrix = Eigen::Matrix<int64_t, Eigen::Dynamic, Eigen::Dynamic>;
 
+/// One non-zero cell of the confusion matrix, by class position.
+struct ConfusionCell {
+  int32_t row = 0;  ///< True class.
+  int32_t col = 0;  ///< Predicted class.
+  int64_t count = 0;
+  bool operator==(const ConfusionCell&) const = default;
+};
+
+/// Up to this many classes the report also holds the dense matrix; beyond,
+/// only its non-zero cells (100,000 classes would be 80 GB dense).
+inline constexpr size_t kDenseConfusionLimit = 1000;
+
 struct ConfusionSection {
   std::vector<std::string> classes;  ///< Report order.
   /// ClassKey of each class (not written out): lets other sections show a
   /// class with its report spelling.
   std::vector<std::string> class_keys;
-  CountMatrix counts;                ///< Rows true, columns predicted.
+  /// The non-zero cells in (row, col) order: what the metrics read.
+  std::vector<ConfusionCell> cells;
+  /// Rows true, columns predicted; empty (0 x 0) above kDenseConfusionLimit
+  /// classes.
+  CountMatrix counts;
   std::vector<ClassMetrics> per_class;
   PrecisionRecallF1 macro;
   PrecisionRecallF1 weighted;

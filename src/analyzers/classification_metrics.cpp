@@ -31,14 +31,33 @@ PrecisionRecallF1 Scores(double tp, double predicted, double support) {
 
 }  // namespace
 
+std::vector<ConfusionCell> NonZeroCells(const CountMatrix& counts) {
+  std::vector<ConfusionCell> cells;
+  for (Eigen::Index i = 0; i < counts.rows(); ++i) {
+    for (Eigen::Index j = 0; j < counts.cols(); ++j) {
+      if (counts(i, j) != 0) {
+        cells.push_back({static_cast<int32_t>(i), static_cast<int32_t>(j),
+                         counts(i, j)});
+      }
+    }
+  }
+  return cells;
+}
+
 void ComputeClassificationMetrics(ConfusionSection* section) {
-  const CountMatrix& c = section->counts;
-  const Eigen::Index k = c.rows();
-  const Eigen::Matrix<int64_t, Eigen::Dynamic, 1> support = c.rowwise().sum();
-  const Eigen::Matrix<int64_t, 1, Eigen::Dynamic> predicted =
-      c.colwise().sum();
-  const int64_t n = support.sum();
-  const int64_t correct = c.trace();
+  // From the non-zero cells: O(classes + cells), whatever the class count.
+  const auto k = static_cast<Eigen::Index>(section->classes.size());
+  std::vector<int64_t> support(k, 0), predicted(k, 0), diagonal(k, 0);
+  int64_t n = 0, correct = 0;
+  for (const ConfusionCell& cell : section->cells) {
+    support[cell.row] += cell.count;
+    predicted[cell.col] += cell.count;
+    n += cell.count;
+    if (cell.row == cell.col) {
+      diagonal[cell.row] += cell.count;
+      correct += cell.count;
+    }
+  }
 
   section->per_class.clear();
   double macro_p = 0, macro_r = 0, macro_f = 0;
@@ -48,9 +67,9 @@ void ComputeClassificationMetrics(ConfusionSection* section) {
   for (Eigen::Index i = 0; i < k; ++i) {
     ClassMetrics m;
     m.label = section->classes[i];
-    m.support = support(i);
-    m.predicted = predicted(i);
-    m.tp = c(i, i);
+    m.support = support[i];
+    m.predicted = predicted[i];
+    m.tp = diagonal[i];
     m.fp = m.predicted - m.tp;
     m.fn = m.support - m.tp;
     m.tn = n - m.tp - m.fp - m.fn;
@@ -85,10 +104,10 @@ void ComputeClassificationMetrics(ConfusionSection* section) {
   __int128 dot_true_pred = 0, dot_pred_pred = 0, dot_true_true = 0;
   for (Eigen::Index i = 0; i < k; ++i) {
     expected_agreement +=
-        static_cast<long double>(predicted(i)) * support(i) / n;
-    dot_true_pred += static_cast<__int128>(support(i)) * predicted(i);
-    dot_pred_pred += static_cast<__int128>(predicted(i)) * predicted(i);
-    dot_true_true += static_cast<__int128>(support(i)) * support(i);
+        static_cast<long double>(predicted[i]) * support[i] / n;
+    dot_true_pred += static_cast<__int128>(support[i]) * predicted[i];
+    dot_pred_pred += static_cast<__int128>(predicted[i]) * predicted[i];
+    dot_true_true += static_cast<__int128>(support[i]) * support[i];
   }
   const long double expected_disagreement = n - expected_agreement;
   if (n > 0 && expected_disagreement > 0) {
@@ -116,30 +135,25 @@ void ComputeClassificationMetrics(ConfusionSection* section) {
 
 std::vector<Confusion> TopConfusions(const ConfusionSection& section,
                                      size_t limit) {
-  const CountMatrix& c = section.counts;
-  struct Cell {
-    int64_t count;
-    Eigen::Index row, col;
-  };
-  std::vector<Cell> cells;
+  std::vector<ConfusionCell> cells;
   int64_t errors = 0;
-  for (Eigen::Index i = 0; i < c.rows(); ++i) {
-    for (Eigen::Index j = 0; j < c.cols(); ++j) {
-      if (i != j && c(i, j) > 0) {
-        cells.push_back({c(i, j), i, j});
-        errors += c(i, j);
-      }
+  for (const ConfusionCell& cell : section.cells) {
+    if (cell.row != cell.col && cell.count > 0) {
+      cells.push_back(cell);
+      errors += cell.count;
     }
   }
   // Cells are already in (row, column) order: a stable sort by count keeps
   // that order among ties.
   std::stable_sort(cells.begin(), cells.end(),
-                   [](const Cell& a, const Cell& b) { return a.count > b.count; });
+                   [](const ConfusionCell& a, const ConfusionCell& b) {
+                     return a.count > b.count;
+                   });
   if (cells.size() > limit) cells.resize(limit);
   std::vector<Confusion> out;
-  for (const Cell& cell : cells) {
+  for (const ConfusionCell& cell : cells) {
     out.push_back({section.classes[cell.row], section.classes[cell.col],
-                   cell.count, Ratio(cell.count, errors)});
+                   cell.count, Ratio(static_cast<double>(cell.count), errors)});
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "analyzers/confusion.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "errscope/classification_metrics.h"
@@ -151,10 +152,21 @@ Status ConfusionAnalyzer::FinishInto(const ConfusionPartial& partial,
     section.classes.push_back(p.classes[order[i]].spelling);
     section.class_keys.push_back(p.classes[order[i]].key);
   }
-  const auto k = static_cast<Eigen::Index>(order.size());
-  section.counts = CountMatrix::Zero(k, k);
   for (const auto& [pair, count] : p.counts) {
-    section.counts(position[pair.first], position[pair.second]) += count;
+    section.cells.push_back({static_cast<int32_t>(position[pair.first]),
+                             static_cast<int32_t>(position[pair.second]),
+                             count});
+  }
+  std::sort(section.cells.begin(), section.cells.end(),
+            [](const ConfusionCell& a, const ConfusionCell& b) {
+              return a.row != b.row ? a.row < b.row : a.col < b.col;
+            });
+  if (order.size() <= kDenseConfusionLimit) {
+    const auto k = static_cast<Eigen::Index>(order.size());
+    section.counts = CountMatrix::Zero(k, k);
+    for (const ConfusionCell& cell : section.cells) {
+      section.counts(cell.row, cell.col) = cell.count;
+    }
   }
   ComputeClassificationMetrics(&section);
   section.top_confusions = TopConfusions(section, settings_.options.top_confusions);

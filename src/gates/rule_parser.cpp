@@ -245,6 +245,13 @@ Status ParseRulesFile(const std::string& path, std::string_view text,
     }
     return Status::Error(Where(path, line, column) +
                          "not valid JSON: " + why);
+  } catch (const nlohmann::json::exception& e) {
+    // A number out of the double range (1e400) is not a parse_error.
+    std::string why = e.what();
+    if (const size_t colon = why.rfind("] "); colon != std::string::npos) {
+      why = why.substr(colon + 2);
+    }
+    return Status::Error(fmt::format("{}: not valid JSON: {}", path, why));
   }
   auto bad = [&](const std::string& what) {
     return Status::Error(fmt::format("{}: {}", path, what));

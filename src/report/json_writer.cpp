@@ -68,13 +68,23 @@ Json SummaryJson(const SummarySection& s) {
 
 void AddConfusion(const ConfusionSection& c, Json* out) {
   Json& j = *out;
-  Json counts = Json::array();
-  for (Eigen::Index i = 0; i < c.counts.rows(); ++i) {
-    Json row = Json::array();
-    for (Eigen::Index k = 0; k < c.counts.cols(); ++k) row.push_back(c.counts(i, k));
-    counts.push_back(std::move(row));
+  if (c.classes.size() <= kDenseConfusionLimit) {
+    Json counts = Json::array();
+    for (Eigen::Index i = 0; i < c.counts.rows(); ++i) {
+      Json row = Json::array();
+      for (Eigen::Index k = 0; k < c.counts.cols(); ++k) row.push_back(c.counts(i, k));
+      counts.push_back(std::move(row));
+    }
+    j["confusion_matrix"] = Json{{"labels", c.classes}, {"counts", counts}};
+  } else {
+    // Dense would be classes^2 numbers: only the non-zero cells.
+    Json cells = Json::array();
+    for (const ConfusionCell& cell : c.cells) {
+      cells.push_back(Json::array({cell.row, cell.col, cell.count}));
+    }
+    j["confusion_matrix"] =
+        Json{{"labels", c.classes}, {"counts", nullptr}, {"cells", cells}};
   }
-  j["confusion_matrix"] = Json{{"labels", c.classes}, {"counts", counts}};
   Json per_class = Json::array();
   for (const ClassMetrics& m : c.per_class) {
     per_class.push_back(Json{{"label", m.label},

@@ -121,14 +121,19 @@ std::string PerClassMarkdown(const ConfusionSection& c) {
                        {"support", Align::kRight},
                        {"FP", Align::kRight},
                        {"FN", Align::kRight}});
-  for (const ClassMetrics& m : c.per_class) {
+  for (const ClassMetrics* listed : ListedClasses(c.per_class)) {
+    const ClassMetrics& m = *listed;
     table.AddRow({m.label, Fixed(m.scores.precision), Fixed(m.scores.recall),
                   Fixed(m.scores.f1), Thousands(m.support), Thousands(m.fp),
                   Thousands(m.fn)});
   }
-  return Section(
-      "Per class",
-      {Collapsible(Plural(c.per_class.size(), "class", "classes"), table)});
+  const std::string summary =
+      c.per_class.size() > kClassesListed
+          ? fmt::format("the {} classes with the most rows of {}",
+                        kClassesListed,
+                        Thousands(static_cast<int64_t>(c.per_class.size())))
+          : Plural(c.per_class.size(), "class", "classes");
+  return Section("Per class", {Collapsible(summary, table)});
 }
 
 std::string TopConfusionsMarkdown(const ConfusionSection& c) {

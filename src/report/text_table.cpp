@@ -53,6 +53,21 @@ std::string LiftText(const SliceGroup& g) {
   return g.lift ? fmt::format("{:.2f}x", *g.lift) : std::string("n/a");
 }
 
+std::vector<const ClassMetrics*> ListedClasses(
+    const std::vector<ClassMetrics>& per_class) {
+  std::vector<const ClassMetrics*> listed;
+  for (const ClassMetrics& m : per_class) listed.push_back(&m);
+  if (listed.size() <= kClassesListed) return listed;
+  std::stable_sort(listed.begin(), listed.end(),
+                   [](const ClassMetrics* a, const ClassMetrics* b) {
+                     return a->support > b->support;
+                   });
+  listed.resize(kClassesListed);
+  // Back to report order (the pointers are into one vector).
+  std::sort(listed.begin(), listed.end());
+  return listed;
+}
+
 std::string Heading(std::string_view title, bool color) {
   return fmt::format("\n{}\n", Styled(title, Style::kBold, color));
 }

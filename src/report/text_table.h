@@ -45,6 +45,16 @@ std::string LiftText(const SliceGroup& g);
 inline constexpr size_t kWorstGroupsShown = 10;
 inline constexpr size_t kGroupsShownPerFeature = 8;
 
+/// Above this many classes the per-class tables of the text and Markdown
+/// reports list only the classes with the most rows (JSON lists them all).
+inline constexpr size_t kClassesListed = 100;
+
+/// The classes a per-class table lists: all of them in report order, or
+/// above kClassesListed the kClassesListed with the most support (ties in
+/// report order), in report order.
+std::vector<const ClassMetrics*> ListedClasses(
+    const std::vector<ClassMetrics>& per_class);
+
 /// A blank line and the section title.
 std::string Heading(std::string_view title, bool color);
 

@@ -57,7 +57,8 @@ std::string ClassificationReport(const ConfusionSection& c, bool color) {
                    Align::kRight, Align::kRight});
   table.AddRow({{""}, {"precision"}, {"recall"}, {"f1-score"}, {"support"},
                 {"predicted"}});
-  for (const ClassMetrics& m : c.per_class) {
+  for (const ClassMetrics* listed : ListedClasses(c.per_class)) {
+    const ClassMetrics& m = *listed;
     Style f1_style = m.support == 0      ? Style::kDim
                      : m.scores.f1 < 0.5 ? Style::kBad
                                          : Style::kPlain;
@@ -68,7 +69,9 @@ std::string ClassificationReport(const ConfusionSection& c, bool color) {
                   {std::to_string(m.support)},
                   {std::to_string(m.predicted)}});
   }
-  const std::string n = std::to_string(c.counts.sum());
+  int64_t rows = 0;
+  for (const ClassMetrics& m : c.per_class) rows += m.support;
+  const std::string n = std::to_string(rows);
   table.AddSeparator();
   table.AddRow({{"accuracy"}, {""}, {""}, {Fixed(c.accuracy)}, {n}});
   table.AddRow({{"macro avg"}, {Fixed(c.macro.precision)},
@@ -77,6 +80,12 @@ std::string ClassificationReport(const ConfusionSection& c, bool color) {
                 {Fixed(c.weighted.recall)}, {Fixed(c.weighted.f1)}, {n}});
   std::string out = Heading("Classification report", color);
   out += table.Render(color);
+  if (c.per_class.size() > kClassesListed) {
+    out += fmt::format(
+        "  the {} classes with the most rows of {} (--format json lists them "
+        "all)\n",
+        kClassesListed, Thousands(static_cast<int64_t>(c.per_class.size())));
+  }
   out += fmt::format(
       "\n  balanced accuracy {}   Cohen's kappa {}   MCC {}\n",
       Fixed(c.balanced_accuracy),

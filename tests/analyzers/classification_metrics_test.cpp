@@ -18,6 +18,7 @@ ConfusionSection Section(const CountMatrix& counts) {
     s.classes.push_back(fmt::format("c{}", i));
   }
   s.counts = counts;
+  s.cells = NonZeroCells(s.counts);
   ComputeClassificationMetrics(&s);
   return s;
 }

@@ -159,6 +159,12 @@ TEST_CASE("rules files: mistakes name the file, line and column", "[gates]") {
   CHECK_THAT(error("{\"rules\": [\n  \"accuracy >= 0.8\",\n  ]\n}"),
              Contains("gates.json:3:3: not valid JSON"));
   CHECK_THAT(error(""), Contains("gates.json:1:1: not valid JSON"));
+  // Found by fuzz_rules: a number beyond the double range threw out of the
+  // parser (nlohmann's out_of_range, not a parse_error).
+  CHECK_THAT(error("11111102e1006? }"),
+             Contains("gates.json: not valid JSON: number overflow"));
+  CHECK_THAT(error(R"({"rules": [], "alpha": 1e400})"),
+             Contains("gates.json: not valid JSON: number overflow"));
   CHECK_THAT(error("[\"accuracy >= 0.8\"]"), Contains("expected a JSON object"));
   CHECK_THAT(error("{}"), Contains("gates.json: no \"rules\" array"));
   CHECK_THAT(error(R"({"rules": "accuracy >= 0.8"})"),

@@ -13,6 +13,7 @@ TEST_CASE("JSON report: undefined values are null, labels are strings") {
   ConfusionSection c;
   c.classes = {"1"};
   c.counts = CountMatrix::Constant(1, 1, 4);
+  c.cells = NonZeroCells(c.counts);
   ComputeClassificationMetrics(&c);
   report.confusion = c;
   nlohmann::json j = nlohmann::json::parse(WriteJsonReport(report));
@@ -32,6 +33,7 @@ TEST_CASE("JSON report: invalid UTF-8 in a label does not fail the run") {
   ConfusionSection c;
   c.classes = {"ok", "bad\xff"};
   c.counts = CountMatrix::Constant(2, 2, 1);
+  c.cells = NonZeroCells(c.counts);
   ComputeClassificationMetrics(&c);
   report.confusion = c;
   nlohmann::json j = nlohmann::json::parse(WriteJsonReport(report));

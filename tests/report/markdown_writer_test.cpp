@@ -134,6 +134,7 @@ Report MakeReport(std::vector<std::string> classes) {
     c.counts(i, i) = 3;
     c.counts(i, (i + 1) % k) += 1;
   }
+  c.cells = NonZeroCells(c.counts);
   ComputeClassificationMetrics(&c);
   c.top_confusions = TopConfusions(c, 10);
   SummarySection s;

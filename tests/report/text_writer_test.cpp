@@ -24,6 +24,7 @@ Report MakeReport(size_t classes) {
     c.counts(i, i) = 3;
     c.counts(i, (i + 1) % classes) += 1;
   }
+  c.cells = NonZeroCells(c.counts);
   ComputeClassificationMetrics(&c);
   c.top_confusions = TopConfusions(c, 10);
   SummarySection s;
