@@ -25,6 +25,10 @@ struct AnalyzeRequest {
   /// same for any value: chunks are cut independently of it and partials
   /// are merged in chunk order.
   unsigned threads = 0;
+  /// When the input cannot be read to the end (a truncated gzip, a read
+  /// error, an unterminated quote at the end), report on the rows read
+  /// before instead of failing; the report says so (input.partial).
+  bool allow_partial = false;
   /// Called after each chunk is merged (by one thread at a time, not always
   /// the same one) with the raw bytes read so far and the file size (0 when
   /// unknown).

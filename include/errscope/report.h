@@ -33,6 +33,10 @@ struct InputSection {
   std::optional<double> threshold;
   std::optional<std::string> positive;
   std::vector<std::string> warnings;
+  /// --allow-partial and the input could not be read to the end: the report
+  /// covers the rows before `partial_error`.
+  bool partial = false;
+  std::string partial_error;
 };
 
 struct SummarySection {

@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/input_options.h"
+#include "errscope/atomic_file.h"
 #include "errscope/pipeline.h"
 #include "errscope/row_filter.h"
 
@@ -43,6 +44,7 @@ class StreamingFile {
       : path_(std::move(path)), temp_(path_ + ".errscope-XXXXXX") {
     fd_ = ::mkstemp(temp_.data());
     if (fd_ < 0) Fail("cannot create the output file");
+    guard_ = std::make_unique<TempFileGuard>(temp_);
   }
   ~StreamingFile() {
     if (fd_ >= 0) ::close(fd_);
@@ -84,6 +86,7 @@ class StreamingFile {
   std::string temp_;
   int fd_ = -1;
   bool committed_ = false;
+  std::unique_ptr<TempFileGuard> guard_;  ///< Removes temp_ on Ctrl-C.
 };
 
 /// The output columns: `row`, the derived prediction and confidence when
@@ -324,6 +327,7 @@ class ErrorsCommand {
   std::unique_ptr<StreamingFile> file_;
   bool header_written_ = false;
   int64_t rows_read_ = 0;
+  std::string partial_error_;  ///< With --allow-partial: what stopped it.
   LineTally skipped_;
   std::string unknown_key_;
   int64_t unknown_key_line_ = 0;
@@ -391,6 +395,11 @@ void ErrorsCommand::Run() {
       o_.request.progress(reader.raw_bytes_read(), input_.info.file_size);
     }
   }
+  if (!status.ok() && o_.request.allow_partial) {
+    // As analyze --allow-partial: the rows before the read error, said so.
+    partial_error_ = status.message();
+    status = Status::Ok();
+  }
   Check(status);
   // Same input errors as analyze.
   if (rows_read_ == 0) {
@@ -416,6 +425,12 @@ void ErrorsCommand::Run() {
 }
 
 void ErrorsCommand::PrintWarnings() const {
+  if (!partial_error_.empty()) {
+    streams_.err << fmt::format(
+        "errscope: warning: the input could not be read to the end ({}); "
+        "only the {} rows read before were written (--allow-partial)\n",
+        partial_error_, rows_read_);
+  }
   if (skipped_.count > 0) {
     streams_.err << fmt::format(
         "errscope: warning: skipped {} row{} with an empty label, prediction, "

@@ -85,6 +85,11 @@ void AddReadingOptions(CLI::App* cmd, AnalyzeRequest* request,
                 "Make a row with an empty label or prediction an error "
                 "instead of skipping it")
       ->group(group);
+  cmd->add_flag("--allow-partial", request->allow_partial,
+                "When the input cannot be read to the end (truncated gzip, "
+                "read error), report on the rows before instead of failing; "
+                "the report says so")
+      ->group(group);
   cmd->add_option("--threads", request->threads,
                   "Worker threads (default: one per core); the report is "
                   "identical for any value")

@@ -68,9 +68,13 @@ class Pipeline {
   }
   std::unique_ptr<Partial> TakeTotal(size_t i) { return std::move(totals_[i]); }
   const InputTally& tally() const { return tally_; }
+  /// With allow_partial: the read error that ended the input early.
+  const std::string& partial_error() const { return partial_error_; }
 
  private:
   void Process(Work* work) const;
+  /// A read error ends the run, or with allow_partial only the input.
+  Status ReadFailed(const Status& status);
   void MergeResult(const Work& work);
   Status RunInline();
   Status RunThreaded(unsigned threads);
@@ -98,7 +102,14 @@ class Pipeline {
   bool merging_ = false;
   bool failed_ = false;
   Status status_;  ///< The first failed chunk's, in chunk order.
+  std::string partial_error_;
 };
+
+Status Pipeline::ReadFailed(const Status& status) {
+  if (status.ok() || !request_.allow_partial) return status;
+  partial_error_ = status.message();
+  return Status::Ok();
+}
 
 void Pipeline::Process(Work* work) const {
   if (!reader_.ParseChunk(work->chunk, &work->raw, &work->status)) return;
@@ -126,7 +137,9 @@ void Pipeline::MergeResult(const Work& work) {
 Status Pipeline::RunInline() {
   for (;;) {
     Work work;
-    if (!reader_.NextChunk(&work.chunk, &work.status)) return work.status;
+    if (!reader_.NextChunk(&work.chunk, &work.status)) {
+      return ReadFailed(work.status);
+    }
     work.bytes_read = reader_.raw_bytes_read();
     Process(&work);
     if (!work.status.ok()) return work.status;
@@ -204,7 +217,7 @@ Status Pipeline::RunThreaded(unsigned threads) {
   work_ready_.notify_all();
   for (std::thread& t : workers) t.join();
   in_flight_.clear();
-  return failed_ ? status_ : read_status;
+  return failed_ ? status_ : ReadFailed(read_status);
 }
 
 Status Pipeline::Run(unsigned threads) {
@@ -384,6 +397,16 @@ Status RunAnalysisWith(const AnalyzeRequest& request,
   *report = Report();
   FillInputSection(info, *reader, settings.mapping, pipeline.tally(),
                    &report->input);
+  if (!pipeline.partial_error().empty()) {
+    report->input.partial = true;
+    report->input.partial_error = pipeline.partial_error();
+    report->input.warnings.insert(
+        report->input.warnings.begin(),
+        fmt::format("the input could not be read to the end ({}); this "
+                    "report covers only the {} rows read before "
+                    "(--allow-partial)",
+                    pipeline.partial_error(), report->input.rows_read));
+  }
   if (report->input.rows_read == 0) {
     return Status::Error(fmt::format(
         "{}: no data rows: the input has a header but nothing after it",

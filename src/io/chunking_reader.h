@@ -49,6 +49,9 @@ class ChunkingReader : public RecordReader {
   std::vector<RecordSpan> records_;  ///< Scanned records not yet in a chunk.
   bool eof_ = false;
   bool finished_scan_ = false;
+  /// A read error met after some whole records: they are returned as a
+  /// chunk first (what --allow-partial reports on), the error next.
+  Status deferred_error_;
   int64_t rows_emitted_ = 0;
 };
 

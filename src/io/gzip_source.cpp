@@ -27,7 +27,33 @@ class GzipSource : public ByteSource {
   bool Read(char* buffer, size_t capacity, size_t* got,
             Status* status) override {
     *got = 0;
+    if (!deferred_error_.ok()) {
+      *status = deferred_error_;
+      return false;
+    }
     if (!initialized_) return Fail("cannot initialise zlib", status);
+    if (!Inflate(buffer, capacity, status)) {
+      // The bytes decompressed before the error are good: return them, and
+      // the error on the next call.
+      *got = capacity - stream_.avail_out;
+      if (*got == 0) return false;
+      deferred_error_ = *status;
+      *status = Status::Ok();
+      return true;
+    }
+    *got = capacity - stream_.avail_out;
+    return true;
+  }
+
+  uint64_t raw_bytes_read() const override {
+    return compressed_->raw_bytes_read();
+  }
+
+ private:
+  static constexpr size_t kInputSize = 1 << 18;
+
+  /// Fills `buffer` as far as the input goes; false on an error.
+  bool Inflate(char* buffer, size_t capacity, Status* status) {
     stream_.next_out = reinterpret_cast<Bytef*>(buffer);
     stream_.avail_out = static_cast<uInt>(std::min<size_t>(capacity, 1 << 30));
     while (stream_.avail_out > 0 && !finished_) {
@@ -56,16 +82,8 @@ class GzipSource : public ByteSource {
                     status);
       }
     }
-    *got = capacity - stream_.avail_out;
     return true;
   }
-
-  uint64_t raw_bytes_read() const override {
-    return compressed_->raw_bytes_read();
-  }
-
- private:
-  static constexpr size_t kInputSize = 1 << 18;
 
   bool Refill(Status* status) {
     size_t got = 0;
@@ -89,6 +107,7 @@ class GzipSource : public ByteSource {
   bool initialized_ = false;
   bool finished_ = false;
   bool member_started_ = false;
+  Status deferred_error_;
 };
 
 }  // namespace

@@ -61,13 +61,22 @@ bool ChunkingReader::TakeFirstRecord(std::string* text, RecordSpan* span,
 bool ChunkingReader::NextChunk(Chunk* chunk, Status* status) {
   chunk->records.clear();
   chunk->data.clear();
+  if (!deferred_error_.ok()) {
+    *status = deferred_error_;
+    return false;
+  }
   auto enough = [&] {
     return !records_.empty() && records_.back().end >= options_.chunk_bytes;
   };
   while (!enough() && !finished_scan_) {
     if (!Scan(eof_, status)) return false;
     if (eof_) finished_scan_ = true;
-    if (!enough() && !finished_scan_ && !ReadBlock(status)) return false;
+    if (!enough() && !finished_scan_ && !ReadBlock(status)) {
+      if (records_.empty()) return false;
+      deferred_error_ = *status;
+      *status = Status::Ok();
+      break;
+    }
   }
   if (records_.empty()) return false;
 

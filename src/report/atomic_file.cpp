@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -68,6 +70,7 @@ Status WriteFileAtomically(const std::string& requested,
     return Status::Error(fmt::format("{}: cannot create the output file: {}",
                                      path, std::strerror(errno)));
   }
+  const TempFileGuard guard(temp);
   auto fail = [&](const char* what) {
     int err = errno;
     ::close(fd);
@@ -93,6 +96,54 @@ Status WriteFileAtomically(const std::string& requested,
                                      path, std::strerror(err)));
   }
   return Status::Ok();
+}
+
+namespace {
+
+// The registry lives in fixed storage: a signal handler may only read it
+// and call unlink (async-signal-safe); it must not allocate or lock.
+constexpr size_t kMaxPath = 4096;
+char temp_paths[TempFileGuard::kMaxTempFiles][kMaxPath];
+std::atomic<bool> temp_used[TempFileGuard::kMaxTempFiles];
+
+extern "C" void RemoveTempFilesAndDie(int sig) {
+  for (int i = 0; i < TempFileGuard::kMaxTempFiles; ++i) {
+    if (temp_used[i].load()) ::unlink(temp_paths[i]);
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+}  // namespace
+
+TempFileGuard::TempFileGuard(const std::string& path) {
+  if (path.size() >= kMaxPath) return;
+  for (int i = 0; i < kMaxTempFiles; ++i) {
+    bool expected = false;
+    // Claim the slot first (flag still false to the handler), then fill it
+    // and publish.
+    static std::atomic<bool> claimed[kMaxTempFiles];
+    if (!claimed[i].compare_exchange_strong(expected, true)) continue;
+    std::memcpy(temp_paths[i], path.c_str(), path.size() + 1);
+    temp_used[i].store(true);
+    slot_ = i;
+    claimed_ = &claimed[i];
+    return;
+  }
+}
+
+TempFileGuard::~TempFileGuard() {
+  if (slot_ < 0) return;
+  temp_used[slot_].store(false);
+  claimed_->store(false);
+}
+
+void RemoveTempFilesOnInterrupt() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    // A signal ignored at start (a background job's SIGINT, nohup's SIGHUP)
+    // stays ignored, as the shell meant.
+    if (::signal(sig, RemoveTempFilesAndDie) == SIG_IGN) ::signal(sig, SIG_IGN);
+  }
 }
 
 }  // namespace errscope

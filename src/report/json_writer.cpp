@@ -53,6 +53,9 @@ Json InputJson(const InputSection& in) {
       {"threshold", Optional(in.threshold)},
       {"positive", Optional(in.positive)},
       {"warnings", in.warnings},
+      {"partial", in.partial},
+      {"partial_error",
+       in.partial ? Json(in.partial_error) : Json(nullptr)},
   };
 }
 
