@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
+#include <limits>
 
 #include "chunking_reader.h"
 
@@ -29,6 +30,15 @@ ChunkingReader::ChunkingReader(std::unique_ptr<ByteSource> source,
 
 bool ChunkingReader::ReadBlock(Status* status) {
   size_t old_size = pending_.size();
+  // Record offsets are 32-bit: one record (or a run of bytes without a
+  // line end) cannot reach 4 GiB.
+  if (old_size > std::numeric_limits<uint32_t>::max() - 2 * kBlockSize) {
+    *status = Status::Error(fmt::format(
+        "{}: no record ends within 4 GiB of input (one line longer than "
+        "4 GiB, or not a text file)",
+        source_name_));
+    return false;
+  }
   pending_.resize(old_size + kBlockSize);
   size_t got = 0;
   bool ok = source_->Read(pending_.data() + old_size, kBlockSize, &got, status);

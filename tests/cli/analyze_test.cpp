@@ -1,5 +1,6 @@
 // errscope analyze end to end, in-process and through the real binary.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -223,6 +224,36 @@ TEST_CASE("the same report for any thread count and chunk size") {
     CliResult many = RunCli({"analyze", path, "--format", "json", "--threads",
                              threads, "--chunk-bytes", "65536"});
     CHECK(many.out == one.out);
+  }
+}
+
+TEST_CASE("byte-identical reports across thread counts and runs, also past "
+          "the exact histogram range") {
+  // 60,000 distinct values of a continuous feature and of the confidence:
+  // beyond 32,768 the histograms coalesce, and must do so identically for
+  // any thread count (the chunks, not the threads, decide).
+  std::string csv = "label,pred,confidence,amount,city\n";
+  for (int64_t i = 0; i < 60000; ++i) {
+    const bool wrong = (i * 2654435761) % 7 == 0;
+    csv += fmt::format("{},{},{:.6f},{:.3f},c{}\n", i % 2 ? "x" : "y",
+                       wrong == (i % 2 == 1) ? "y" : "x",
+                       0.5 + 0.5 * static_cast<double>((i * 40503) % 99991) / 99991,
+                       static_cast<double>((i * 7919) % 1000003) / 7.0, i % 97);
+  }
+  TempDir dir;
+  const std::string path = dir.Write("many.csv", csv);
+  const CliResult one = RunCli({"analyze", path, "--format", "json",
+                                "--threads", "1", "--chunk-bytes", "50000"});
+  REQUIRE(one.exit_code == 0);
+  for (const char* threads : {"2", "4", "8"}) {
+    INFO(threads);
+    for (int run = 0; run < 2; ++run) {
+      const CliResult many =
+          RunBinary(fmt::format("analyze {} --format json --threads {} "
+                                "--chunk-bytes 50000",
+                                path, threads));
+      CHECK(many.out == one.out);
+    }
   }
 }
 
