@@ -10,6 +10,7 @@
 #   JOBS=<cores>            targets run at the same time
 #   FUZZ_BUILD_DIR=<repo>/build-fuzz
 #   FUZZ_WORK=/tmp/errscope-fuzz   grown corpora, crash inputs, logs
+#   FUZZ_SEED=N             libFuzzer's random seed (default: from the clock)
 # A crash input is left in $FUZZ_WORK/crashes/TARGET/; add it to
 # tests/bad_inputs/ (or the target's test) as a regression test.
 set -euo pipefail
@@ -59,6 +60,7 @@ run_one() {
   "$FUZZ_BUILD_DIR/fuzz/fuzz_$t" "$corpus" "$ROOT/fuzz/corpus/$t" \
     -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 -timeout=10 \
     -rss_limit_mb=2048 -artifact_prefix="$crashes/" -print_final_stats=1 \
+    ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
     >"$FUZZ_WORK/$t.log" 2>&1
 }
 

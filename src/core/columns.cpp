@@ -159,6 +159,13 @@ bool Resolver::ResolveProbabilities() {
     if (!Find(*options_.proba_field, "--proba-field", &m_.proba_field)) {
       return false;
     }
+    // Found by fuzz_columns: --proba-field and --id on one column passed.
+    if (Used(m_.proba_field)) {
+      status_ = Status::Error(fmt::format(
+          "--proba-field '{}': that column already has another role",
+          *options_.proba_field));
+      return false;
+    }
   } else if (options_.proba_prefix) {
     const std::string& prefix = *options_.proba_prefix;
     for (size_t i = 0; i < names_.size(); ++i) {

@@ -165,6 +165,20 @@ TEST_CASE("A column cannot have two roles", "[columns]") {
   pred.pred = "label";
   CHECK_THAT(ResolveError({"label", "pred"}, pred),
              Contains("'label': that column already has another role"));
+
+  // Found by fuzz_columns: --proba-field on the --id column was accepted,
+  // so one column was both the id and the probabilities.
+  ColumnOptions field;
+  field.proba_field = "probs";
+  field.id = "probs";
+  CHECK_THAT(ResolveError({"target", "probs", "f1"}, field),
+             Contains("--proba-field 'probs': that column already has "
+                      "another role"));
+  ColumnOptions label_field;
+  label_field.proba_field = "target";
+  CHECK_THAT(ResolveError({"target", "probs"}, label_field),
+             Contains("--proba-field 'target': that column already has "
+                      "another role"));
 }
 
 TEST_CASE("Duplicate column names are an error", "[columns]") {
