@@ -64,6 +64,11 @@ struct MetricValue {
   std::string where;
 };
 
+/// Whether `path` names a metric at all (not whether a report has it): an
+/// unknown name is an error listing what exists. `check` runs this before
+/// reading the input, so that a typo costs no analysis.
+Status CheckMetricName(const std::vector<PathSegment>& path);
+
 /// Looks `path` up in `report`. An unknown metric, class, feature or group
 /// is an error whose message lists what exists (with a "did you mean");
 /// so is a metric whose section the report lacks (ece without a confidence

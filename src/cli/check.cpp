@@ -70,6 +70,13 @@ std::vector<Rule> LoadRules(CheckOptions& o) {
     Check(ParseRule(text, &rule));
     rules.push_back(std::move(rule));
   }
+  for (const Rule& rule : rules) {
+    const Status s = CheckMetricName(rule.path);
+    if (!s.ok()) {
+      throw CommandError(kExitUsageOrInput,
+                         fmt::format("rule '{}': {}", rule.text, s.message()));
+    }
+  }
   return rules;
 }
 

@@ -397,6 +397,20 @@ Status RunAnalysisWith(const AnalyzeRequest& request,
   *report = Report();
   FillInputSection(info, *reader, settings.mapping, pipeline.tally(),
                    &report->input);
+  if (report->input.rows_read == 0) {
+    // --allow-partial with nothing before the error: the error it is.
+    if (!pipeline.partial_error().empty()) {
+      return Status::Error(pipeline.partial_error());
+    }
+    return Status::Error(fmt::format(
+        "{}: no data rows: the input has a header but nothing after it",
+        info.name));
+  }
+  if (report->input.rows_used == 0) {
+    return Status::Error(fmt::format(
+        "{}: no rows to analyze: all {} rows were skipped; {}", info.name,
+        report->input.rows_read, report->input.warnings.front()));
+  }
   if (!pipeline.partial_error().empty()) {
     report->input.partial = true;
     report->input.partial_error = pipeline.partial_error();
@@ -406,16 +420,6 @@ Status RunAnalysisWith(const AnalyzeRequest& request,
                     "report covers only the {} rows read before "
                     "(--allow-partial)",
                     pipeline.partial_error(), report->input.rows_read));
-  }
-  if (report->input.rows_read == 0) {
-    return Status::Error(fmt::format(
-        "{}: no data rows: the input has a header but nothing after it",
-        info.name));
-  }
-  if (report->input.rows_used == 0) {
-    return Status::Error(fmt::format(
-        "{}: no rows to analyze: all {} rows were skipped; {}", info.name,
-        report->input.rows_read, report->input.warnings.front()));
   }
   for (size_t i = 0; i < own; ++i) {
     status = analyzers[i]->Finish(*pipeline.totals()[i], report);

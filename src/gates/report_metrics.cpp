@@ -167,21 +167,8 @@ std::string WithoutBlanks(std::string_view text) {
 
 Status LookUpGroup(const json& report, const std::string& key,
                    const std::vector<PathSegment>& path, MetricValue* out) {
-  if (path.size() != 2) {
-    return Status::Error(fmt::format(
-        "'slice[{}]' needs a field: {}", key,
-        QuotedList(Names(kGroupFields))));
-  }
-  const std::string& field = path[1].name;
-  if (path[1].key || !IsOneOf(field, {"error_rate", "rows", "errors", "lift",
-                                      "excess_errors"})) {
-    return Unknown("slice field", field, Names(kGroupFields), "fields");
-  }
+  const std::string& field = path[1].name;  // checked by CheckMetricName
   const size_t eq = key.find('=');
-  if (eq == std::string::npos) {
-    return Status::Error(fmt::format(
-        "'slice[{}]': expected FEATURE=VALUE, e.g. slice[sex=Female]", key));
-  }
   const std::string feature = key.substr(0, eq);
   const std::string value = key.substr(eq + 1);
   if (!HasSlices(report)) {
@@ -210,10 +197,6 @@ Status LookUpGroup(const json& report, const std::string& key,
 /// slices.significant: how many groups are significant.
 Status LookUpSliceAggregate(const json& report, const PathSegment& s,
                             MetricValue* out) {
-  if (s.key || !IsOneOf(s.name, {"max_error_rate", "max_lift", "significant"})) {
-    return Unknown("metric", "slices." + s.name, AllMetricForms(),
-                   "metrics (docs/gates.md)");
-  }
   if (!HasSlices(report)) {
     return Status::Error(
         "the report has no slices: the input has no feature columns");
@@ -272,9 +255,7 @@ std::vector<std::string> SliceGroupLabels(const json& feature) {
   return labels;
 }
 
-Status LookUpMetric(const json& report, const std::vector<PathSegment>& path,
-                    MetricValue* out) {
-  *out = MetricValue();
+Status CheckMetricName(const std::vector<PathSegment>& path) {
   if (path.empty()) return Status::Error("empty metric path");
   const PathSegment& head = path[0];
   const std::string shown = head.key ? head.name + "[" + *head.key + "]"
@@ -284,29 +265,71 @@ Status LookUpMetric(const json& report, const std::vector<PathSegment>& path,
       return Status::Error(
           "'slice' needs a group: slice[FEATURE=VALUE].error_rate");
     }
-    return LookUpGroup(report, *head.key, path, out);
+    if (head.key->find('=') == std::string::npos) {
+      return Status::Error(fmt::format(
+          "'slice[{}]': expected FEATURE=VALUE, e.g. slice[sex=Female]",
+          *head.key));
+    }
+    if (path.size() != 2) {
+      return Status::Error(fmt::format("'slice[{}]' needs a field: {}",
+                                       *head.key,
+                                       QuotedList(Names(kGroupFields))));
+    }
+    const PathSegment& field = path[1];
+    if (field.key || !IsOneOf(field.name, {"error_rate", "rows", "errors",
+                                           "lift", "excess_errors"})) {
+      return Unknown("slice field", field.name, Names(kGroupFields), "fields");
+    }
+    return Status::Ok();
   }
   if (path.size() > 2 || (path.size() == 2 && head.key)) {
     return UnknownMetric(shown + "." + path[1].name);
   }
   if (head.key) {
-    if (path.size() != 1 ||
-        !IsOneOf(head.name, {"precision", "recall", "f1", "support",
+    if (!IsOneOf(head.name, {"precision", "recall", "f1", "support",
                              "predicted", "tp", "fp", "fn", "tn"})) {
       return UnknownMetric(shown);
     }
-    return LookUpClass(report, head, out);
+    return Status::Ok();
   }
   if (path.size() == 2) {
     const PathSegment& field = path[1];
-    if (head.name == "slices") return LookUpSliceAggregate(report, field, out);
-    if (IsOneOf(head.name, {"macro", "weighted", "micro"}) && !field.key &&
-        IsOneOf(field.name, {"precision", "recall", "f1"})) {
-      out->value = NumberOrUndefined(
-          report.at("averages").at(head.name).at(field.name));
-      return Status::Ok();
-    }
+    const bool aggregate =
+        head.name == "slices" && !field.key &&
+        IsOneOf(field.name, {"max_error_rate", "max_lift", "significant"});
+    const bool average = IsOneOf(head.name, {"macro", "weighted", "micro"}) &&
+                         !field.key &&
+                         IsOneOf(field.name, {"precision", "recall", "f1"});
+    if (aggregate || average) return Status::Ok();
     return UnknownMetric(head.name + "." + field.name);
+  }
+  for (const ScalarMetric& m : kScalars) {
+    if (head.name == m.name) return Status::Ok();
+  }
+  if (IsOneOf(head.name, {"precision", "recall", "f1", "support", "predicted",
+                          "tp", "fp", "fn", "tn"})) {
+    return Status::Error(fmt::format(
+        "'{}' is per class: name one, e.g. {}[CLASS], or use macro.{}",
+        head.name, head.name, head.name));
+  }
+  return UnknownMetric(head.name);
+}
+
+Status LookUpMetric(const json& report, const std::vector<PathSegment>& path,
+                    MetricValue* out) {
+  *out = MetricValue();
+  Status s = CheckMetricName(path);
+  if (!s.ok()) return s;
+  // The name is valid: what is left is whether the report has it.
+  const PathSegment& head = path[0];
+  if (head.name == "slice") return LookUpGroup(report, *head.key, path, out);
+  if (head.key) return LookUpClass(report, head, out);
+  if (path.size() == 2) {
+    const PathSegment& field = path[1];
+    if (head.name == "slices") return LookUpSliceAggregate(report, field, out);
+    out->value =
+        NumberOrUndefined(report.at("averages").at(head.name).at(field.name));
+    return Status::Ok();
   }
   for (const ScalarMetric& m : kScalars) {
     if (head.name != m.name) continue;
@@ -324,13 +347,7 @@ Status LookUpMetric(const json& report, const std::vector<PathSegment>& path,
     out->value = NumberOrUndefined(v);
     return Status::Ok();
   }
-  if (IsOneOf(head.name, {"precision", "recall", "f1", "support", "predicted",
-                          "tp", "fp", "fn", "tn"})) {
-    return Status::Error(fmt::format(
-        "'{}' is per class: name one, e.g. {}[CLASS], or use macro.{}",
-        head.name, head.name, head.name));
-  }
-  return UnknownMetric(head.name);
+  return UnknownMetric(head.name);  // not reached: CheckMetricName knows
 }
 
 Status EvaluateRules(const json& report, const std::vector<Rule>& rules,

@@ -113,6 +113,9 @@ TEST_CASE("check: usage and input errors exit 2 before any verdict",
       {{path, "--rule", "accuracy > 0", "--format", "xml"}, "--format"},
       {{dir.path() + "/missing.csv", "--rule", "accuracy > 0"},
        "missing.csv: no such file"},
+      // A misspelt metric is found before the input is read.
+      {{dir.path() + "/missing.csv", "--rule", "acuracy > 0"},
+       "rule 'acuracy > 0': unknown metric 'acuracy'"},
   };
   for (const Case& c : cases) {
     INFO(c.message);

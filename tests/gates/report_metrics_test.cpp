@@ -203,6 +203,28 @@ TEST_CASE("metrics: unknown names list what exists", "[gates]") {
   CHECK_THAT(LookUpError(r, "slice.rows"), Contains("'slice' needs a group"));
 }
 
+TEST_CASE("metric names are checked without a report", "[gates]") {
+  auto check = [](const std::string& metric) {
+    Rule rule;
+    REQUIRE(ParseRule(metric + " >= 0", &rule).ok());
+    return CheckMetricName(rule.path);
+  };
+  for (const char* good :
+       {"accuracy", "kappa", "macro.f1", "micro.recall", "recall[anything]",
+        "tn[x]", "slice[a=b].lift", "slices.significant", "ece",
+        "rows_skipped"}) {
+    INFO(good);
+    CHECK(check(good).ok());
+  }
+  CHECK_THAT(check("acuracy").message(), Contains("did you mean 'accuracy'"));
+  CHECK_THAT(check("recall").message(), Contains("is per class"));
+  CHECK_THAT(check("slice[ab].rows").message(), Contains("FEATURE=VALUE"));
+  CHECK_THAT(check("slice[a=b]").message(), Contains("needs a field"));
+  CHECK_THAT(check("slice[a=b].rate").message(), Contains("unknown slice field"));
+  CHECK_THAT(check("slices.max").message(), Contains("unknown metric"));
+  CHECK_THAT(check("macro.f1.x").message(), Contains("unknown metric"));
+}
+
 TEST_CASE("rules evaluate every comparison; undefined fails", "[gates]") {
   const json r = SmallReport(30);
   std::vector<Rule> rules;
