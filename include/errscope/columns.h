@@ -14,6 +14,8 @@ struct ColumnOptions {
   std::optional<std::string> pred;
   std::optional<std::string> confidence;
   std::optional<std::string> id;
+  /// How messages name the option that set `id` (compare sets it by --key).
+  std::string id_option = "--id";
   std::optional<std::string> proba_prefix;  ///< PREFIX<class> columns.
   std::optional<std::string> proba_field;   ///< JSON array of probabilities.
   std::vector<std::string> classes;         ///< Class order of proba_field.

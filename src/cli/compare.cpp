@@ -64,7 +64,10 @@ std::vector<ErrorRow> NewlyWrongRows(const PairedPartial& paired,
 
 void RunCompare(CompareOptions& o, Streams& streams) {
   const JoinBy join = o.key.empty() ? JoinBy::kRowNumber : JoinBy::kKey;
-  if (join == JoinBy::kKey) o.request.columns.id = o.key;
+  if (join == JoinBy::kKey) {
+    o.request.columns.id = o.key;
+    o.request.columns.id_option = "--key";
+  }
   auto progress = ApplyInputOptions(o.input, streams, &o.request);
   ApplyAnalysisChoices(o.analysis, &o.request.analysis);
 

@@ -310,7 +310,9 @@ Status Resolver::Run() {
         ColumnList(names_)));
   }
   if (!Take(options_.pred, "--pred", kPredNames, &m_.pred)) return status_;
-  if (!Take(options_.id, "--id", kIdNames, &m_.id)) return status_;
+  if (!Take(options_.id, options_.id_option.c_str(), kIdNames, &m_.id)) {
+    return status_;
+  }
   if (!Take(options_.confidence, "--confidence", kConfidenceNames,
             &m_.confidence)) {
     return status_;

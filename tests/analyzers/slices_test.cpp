@@ -3,6 +3,7 @@
 #include "analyzers/slices.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -50,10 +51,9 @@ std::vector<std::string> Summary(const FeatureSlices& feature) {
     } else if (g.value) {
       name = *g.value;
     } else {
-      auto number = [](double v) {
-        return std::to_string(static_cast<int>(v));
-      };
-      name = "[" + number(*g.lo) + "," + number(*g.hi) + (g.closed ? "]" : ")");
+      // fmt, not "[" + string: g++ 12 warns falsely (-Wrestrict) on that.
+      name = fmt::format("[{},{}{}", static_cast<int>(*g.lo),
+                         static_cast<int>(*g.hi), g.closed ? "]" : ")");
     }
     out.push_back(name + ":" + std::to_string(g.rows) + "/" +
                   std::to_string(g.errors));

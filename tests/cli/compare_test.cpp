@@ -190,7 +190,7 @@ TEST_CASE("compare: bad joins and bad input exit 2", "[compare]") {
       {{base_dup, cand, "--key", "id"},
        "base_dup.csv: the key \"k7\" is in data rows 7 and 51"},
       {{base, unrelated, "--key", "id"}, "no row of"},
-      {{base, cand, "--key", "nope"}, "nope"},
+      {{base, cand, "--key", "nope"}, "--key 'nope': no such column"},
       {{base}, "CANDIDATE is required"},
       {{base, dir.path() + "/missing.csv"}, "missing.csv: no such file"},
       {{base, cand, "--alpha", "0"}, "--alpha"},
