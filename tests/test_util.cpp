@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "errscope/classification_metrics.h"
+
 #include "cli/cli.h"
 #include "errscope/byte_source.h"
 
@@ -159,6 +161,43 @@ std::string ParseFails(const std::string& data, const std::string& name,
   std::string error;
   REQUIRE_FALSE(ParseAll(data, name, options, &parsed, &error));
   return error;
+}
+
+Report ConfusionOnlyReport(std::vector<std::string> classes) {
+  Report report;
+  report.input.source = "preds.csv";
+  report.input.format = "csv";
+  report.input.compression = "none";
+  report.input.pred_source = "column";
+  report.input.columns.label = "label";
+  report.input.columns.pred = "pred";
+  ConfusionSection c;
+  const size_t k = classes.size();
+  c.classes = std::move(classes);
+  c.counts = CountMatrix::Zero(k, k);
+  for (size_t i = 0; i < k; ++i) {
+    c.counts(i, i) = 3;
+    c.counts(i, (i + 1) % k) += 1;
+  }
+  c.cells = NonZeroCells(c.counts);
+  ComputeClassificationMetrics(&c);
+  c.top_confusions = TopConfusions(c, 10);
+  SummarySection s;
+  s.rows = c.counts.sum();
+  s.errors = static_cast<int64_t>(k);
+  s.correct = s.rows - s.errors;
+  report.summary = s;
+  report.confusion = c;
+  report.input.rows_read = report.input.rows_used = s.rows;
+  return report;
+}
+
+Report ConfusionOnlyReport(size_t classes) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < classes; ++i) {
+    names.push_back("class_" + std::to_string(i));
+  }
+  return ConfusionOnlyReport(std::move(names));
 }
 
 std::string Gzip(const std::string& data) {

@@ -9,6 +9,7 @@
 #include "errscope/analyzer.h"
 #include "errscope/prediction_batch.h"
 #include "errscope/record_reader.h"
+#include "errscope/report.h"
 
 namespace errscope::test {
 
@@ -99,6 +100,12 @@ Report AnalyzeInOrder(const Analyzer& analyzer, const DecodedCsv& input);
 /// The names NAME of the files DIR/NAME.expected.json (DIR relative to the
 /// source tree), sorted.
 std::vector<std::string> FixtureNames(const std::string& dir);
+
+/// A report with only a confusion section: the classes, each row 3 right
+/// and 1 wrong (predicted as the next class), metrics computed.
+Report ConfusionOnlyReport(std::vector<std::string> classes);
+/// ConfusionOnlyReport with classes class_0, class_1, ...
+Report ConfusionOnlyReport(size_t classes);
 
 /// gzip-compresses `data` (one member).
 std::string Gzip(const std::string& data);

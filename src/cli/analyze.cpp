@@ -29,9 +29,7 @@ void RunAnalyze(AnalyzeOptions& o, Streams& streams) {
   Status status = RunAnalysis(o.request, &report);
   progress.reset();
   Check(status);
-  for (const std::string& warning : report.input.warnings) {
-    streams.err << "errscope: warning: " << warning << "\n";
-  }
+  PrintWarnings(report.input.warnings, streams);
 
   std::string text;
   if (o.format == "json") {

@@ -113,9 +113,7 @@ void RunCheck(CheckOptions& o, Streams& streams) {
   Status status = RunAnalysis(o.request, &report);
   progress.reset();
   Check(status);
-  for (const std::string& warning : report.input.warnings) {
-    streams.err << "errscope: warning: " << warning << "\n";
-  }
+  PrintWarnings(report.input.warnings, streams);
   const std::string report_json = WriteJsonReport(report);
   const nlohmann::json candidate = nlohmann::json::parse(report_json);
 

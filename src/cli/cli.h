@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "errscope/status.h"
 
@@ -33,6 +34,11 @@ struct BrokenPipe {};
 
 /// Throws CommandError(2) when `status` failed.
 void Check(const Status& status);
+
+/// Prints the report's warnings on stderr, one "errscope: warning: " line
+/// each, after `prefix` (e.g. the file name when a command reads two).
+void PrintWarnings(const std::vector<std::string>& warnings, Streams& streams,
+                   const std::string& prefix = "");
 
 /// Writes `text` to `path` atomically, or to the output stream when `path`
 /// is empty or "-".

@@ -44,10 +44,7 @@ Analyzed Analyze(const AnalyzeRequest& request, const ExtraAnalyzers& extra,
                  Streams& streams) {
   Analyzed a;
   Check(RunAnalysisWith(request, extra, &a.report, &a.extra, &a.totals));
-  for (const std::string& warning : a.report.input.warnings) {
-    streams.err << "errscope: warning: " << request.path << ": " << warning
-                << "\n";
-  }
+  PrintWarnings(a.report.input.warnings, streams, request.path + ": ");
   a.json = nlohmann::json::parse(WriteJsonReport(a.report));
   return a;
 }

@@ -29,6 +29,13 @@ void WriteOutput(const std::string& path, std::string_view text,
   }
 }
 
+void PrintWarnings(const std::vector<std::string>& warnings, Streams& streams,
+                   const std::string& prefix) {
+  for (const std::string& warning : warnings) {
+    streams.err << "errscope: warning: " << prefix << warning << "\n";
+  }
+}
+
 bool WantColor(const std::string& mode, bool is_tty) {
   if (mode == "always") return true;
   if (mode == "never") return false;

@@ -119,40 +119,10 @@ double Number(std::string cell) {
 constexpr double kPrinted = 5.01e-5;
 
 Report MakeReport(std::vector<std::string> classes) {
-  Report report;
-  report.input.source = "preds.csv";
-  report.input.format = "csv";
-  report.input.compression = "none";
-  report.input.pred_source = "column";
-  report.input.columns.label = "label";
-  report.input.columns.pred = "pred";
-  ConfusionSection c;
-  const size_t k = classes.size();
-  c.classes = std::move(classes);
-  c.counts = CountMatrix::Zero(k, k);
-  for (size_t i = 0; i < k; ++i) {
-    c.counts(i, i) = 3;
-    c.counts(i, (i + 1) % k) += 1;
-  }
-  c.cells = NonZeroCells(c.counts);
-  ComputeClassificationMetrics(&c);
-  c.top_confusions = TopConfusions(c, 10);
-  SummarySection s;
-  s.rows = c.counts.sum();
-  s.errors = static_cast<int64_t>(k);
-  s.correct = s.rows - s.errors;
-  report.summary = s;
-  report.confusion = c;
-  report.input.rows_read = report.input.rows_used = s.rows;
-  return report;
+  return test::ConfusionOnlyReport(std::move(classes));
 }
 
-Report MakeReport(size_t k) {
-  std::vector<std::string> classes;
-  for (size_t i = 0; i < k; ++i)
-    classes.push_back("class_" + std::to_string(i));
-  return MakeReport(classes);
-}
+Report MakeReport(size_t k) { return test::ConfusionOnlyReport(k); }
 
 TEST_CASE("markdown escape: inline syntax gets a backslash", "[markdown]") {
   CHECK(MarkdownEscape("plain text 1.5") == "plain text 1.5");

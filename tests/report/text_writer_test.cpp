@@ -3,39 +3,14 @@
 #include "errscope/classification_metrics.h"
 #include "errscope/writers.h"
 #include "report/text_table.h"
+#include "test_util.h"
 
 namespace errscope {
 namespace {
 
 using Catch::Matchers::Contains;
 
-Report MakeReport(size_t classes) {
-  Report report;
-  report.input.source = "preds.csv";
-  report.input.format = "csv";
-  report.input.compression = "none";
-  report.input.pred_source = "column";
-  report.input.columns.label = "label";
-  report.input.columns.pred = "pred";
-  ConfusionSection c;
-  c.counts = CountMatrix::Zero(classes, classes);
-  for (size_t i = 0; i < classes; ++i) {
-    c.classes.push_back("class_" + std::to_string(i));
-    c.counts(i, i) = 3;
-    c.counts(i, (i + 1) % classes) += 1;
-  }
-  c.cells = NonZeroCells(c.counts);
-  ComputeClassificationMetrics(&c);
-  c.top_confusions = TopConfusions(c, 10);
-  SummarySection s;
-  s.rows = c.counts.sum();
-  s.errors = static_cast<int64_t>(classes);
-  s.correct = s.rows - s.errors;
-  report.summary = s;
-  report.confusion = c;
-  report.input.rows_read = report.input.rows_used = s.rows;
-  return report;
-}
+Report MakeReport(size_t classes) { return test::ConfusionOnlyReport(classes); }
 
 TEST_CASE("text report: sections in order, the matrix with class names") {
   std::string text = WriteTextReport(MakeReport(3), TextOptions());
