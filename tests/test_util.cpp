@@ -12,10 +12,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "errscope/classification_metrics.h"
-
 #include "cli/cli.h"
 #include "errscope/byte_source.h"
+#include "errscope/classification_metrics.h"
 
 namespace errscope::test {
 
