@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <string>
 #include <string_view>
 
@@ -30,8 +29,7 @@ class TempFileGuard {
   TempFileGuard& operator=(const TempFileGuard&) = delete;
 
  private:
-  int slot_ = -1;
-  std::atomic<bool>* claimed_ = nullptr;
+  int slot_ = -1;  ///< -1: not registered (too many, or the path too long).
 };
 
 /// Installs the handlers that remove the registered temporary files on

@@ -104,7 +104,10 @@ namespace {
 // and call unlink (async-signal-safe); it must not allocate or lock.
 constexpr size_t kMaxPath = 4096;
 char temp_paths[TempFileGuard::kMaxTempFiles][kMaxPath];
+/// A slot the handler may read (its path is complete).
 std::atomic<bool> temp_used[TempFileGuard::kMaxTempFiles];
+/// A slot some guard owns (it may still be filling the path in).
+std::atomic<bool> temp_claimed[TempFileGuard::kMaxTempFiles];
 
 extern "C" void RemoveTempFilesAndDie(int sig) {
   for (int i = 0; i < TempFileGuard::kMaxTempFiles; ++i) {
@@ -120,14 +123,12 @@ TempFileGuard::TempFileGuard(const std::string& path) {
   if (path.size() >= kMaxPath) return;
   for (int i = 0; i < kMaxTempFiles; ++i) {
     bool expected = false;
-    // Claim the slot first (flag still false to the handler), then fill it
-    // and publish.
-    static std::atomic<bool> claimed[kMaxTempFiles];
-    if (!claimed[i].compare_exchange_strong(expected, true)) continue;
+    // Claim the slot first (still unused to the handler), then fill it in
+    // and publish it.
+    if (!temp_claimed[i].compare_exchange_strong(expected, true)) continue;
     std::memcpy(temp_paths[i], path.c_str(), path.size() + 1);
     temp_used[i].store(true);
     slot_ = i;
-    claimed_ = &claimed[i];
     return;
   }
 }
@@ -135,7 +136,7 @@ TempFileGuard::TempFileGuard(const std::string& path) {
 TempFileGuard::~TempFileGuard() {
   if (slot_ < 0) return;
   temp_used[slot_].store(false);
-  claimed_->store(false);
+  temp_claimed[slot_].store(false);
 }
 
 void RemoveTempFilesOnInterrupt() {
