@@ -387,9 +387,20 @@ bool JsonReader::ReadColumns(Status* status) {
           columns_.emplace_back(member.key);
         }
       });
-  return error == simdjson::SUCCESS ||
-         Invalid(pending_, records_.front(), error, parser.error_offset(),
-                 status);
+  if (error != simdjson::SUCCESS) {
+    return Invalid(pending_, records_.front(), error, parser.error_offset(),
+                   status);
+  }
+  // The first record names the columns: `{}` names none (found by
+  // fuzz_json; the analysis would fail later with an empty column list).
+  if (columns_.empty()) {
+    *status = Status::Error(
+        Where(records_.front().line, records_.front().column) +
+        "the first record has no keys: it names the columns, so it needs the "
+        "label and prediction fields at least");
+    return false;
+  }
+  return true;
 }
 
 }  // namespace

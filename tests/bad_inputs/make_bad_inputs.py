@@ -77,6 +77,8 @@ FILES = {
         b'{"label": "a", "pred": "a", "meta": {"k": [1, 2]}}\n{"label": "b", "pred": "a", "meta": null}\n',
     "jsonl_invalid_utf8.jsonl": b'{"label": "a\xff", "pred": "a"}\n',
     "jsonl_empty_lines.jsonl": b'\n{"label": "a", "pred": "a"}\n\n\n{"label": "b", "pred": "a"}\n\n',
+    "jsonl_first_record_empty.jsonl": b'{}\n{"label": "a", "pred": "a"}\n',
+    "json_first_record_empty.json": b'[{}, {"label": "a", "pred": "a"}]\n',
     "jsonl_proba_array_too_short.jsonl":
         b'{"label": "a", "probs": [0.9, 0.1]}\n{"label": "b", "probs": [0.2]}\n',
 }
