@@ -19,28 +19,29 @@ bool ParsePlainDecimal(std::string_view text, double* value) {
   static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
                                       1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15};
-  size_t i = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++i;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  // Two tight digit loops (before and after the point) rather than one
+  // loop that tests for the point at every byte: this runs for every
+  // number of every row.
   uint64_t mantissa = 0;
-  int digits = 0, fraction_digits = 0;
-  bool seen_point = false;
-  const size_t int_start = i;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
-      ++digits;
-      if (seen_point) ++fraction_digits;
-    } else if (c == '.' && !seen_point && i > int_start) {
-      seen_point = true;
-    } else {
-      return false;
+  auto digits_from = [&](const char* from) {
+    for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
+      mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
     }
+    return static_cast<size_t>(p - from);
+  };
+  const size_t int_digits = digits_from(p);
+  size_t fraction_digits = 0;
+  if (p != end && *p == '.' && int_digits > 0) {
+    ++p;
+    fraction_digits = digits_from(p);
+    if (fraction_digits == 0) return false;  // "5." is left to from_chars
   }
-  if (digits == 0 || digits > 15 || (seen_point && fraction_digits == 0)) {
-    return false;
-  }
+  const size_t digits = int_digits + fraction_digits;
+  if (p != end || digits == 0 || digits > 15) return false;
   const double magnitude = static_cast<double>(mantissa) / kPow10[fraction_digits];
   *value = negative ? -magnitude : magnitude;
   return true;

@@ -9,6 +9,10 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "chunking_reader.h"
 
 namespace errscope {
@@ -33,6 +37,61 @@ size_t FindByte(const char* data, size_t from, size_t end, char c) {
   }
   while (i < end && data[i] != c) ++i;
   return i;
+}
+
+/// Appends the fields of a record without quotes, split at `delim`, and
+/// returns true; returns false (fields left as they were) when [pos, end)
+/// holds a quote, for the quote-aware path. Most exports quote nothing, and
+/// finding the delimiters of 16 bytes at once with one SSE2 compare is
+/// several times faster than a search per field (profiled: splitting was a
+/// ninth of an analysis).
+bool SplitWithoutQuotes(const char* data, size_t pos, size_t end, char delim,
+                        std::vector<std::string_view>* fields) {
+  const size_t fields_before = fields->size();
+  size_t field_start = pos;
+  auto emit = [&](uint32_t delims, size_t block) {
+    for (; delims != 0; delims &= delims - 1) {
+      const size_t at = block + static_cast<size_t>(std::countr_zero(delims));
+      fields->emplace_back(data + field_start, at - field_start);
+      field_start = at + 1;
+    }
+  };
+#if defined(__SSE2__)
+  const __m128i delim_bytes = _mm_set1_epi8(delim);
+  const __m128i quote_bytes = _mm_set1_epi8('"');
+  size_t block = pos;
+  for (; block < end; block += 16) {
+    __m128i bytes;
+    uint32_t valid = 0xffff;
+    if (end - block >= 16) {
+      bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + block));
+    } else {  // the record's tail: never read past its end
+      alignas(16) char tail[16] = {};
+      std::memcpy(tail, data + block, end - block);
+      bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+      valid = (1u << (end - block)) - 1;
+    }
+    const auto quotes = static_cast<uint32_t>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote_bytes)));
+    if ((quotes & valid) != 0) {
+      fields->resize(fields_before);
+      return false;
+    }
+    emit(static_cast<uint32_t>(
+             _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delim_bytes))) & valid,
+         block);
+  }
+#else
+  for (size_t i = pos; i < end; ++i) {
+    if (data[i] == '"') {
+      fields->resize(fields_before);
+      return false;
+    }
+    if (data[i] == delim) emit(1, i);
+  }
+#endif
+  fields->emplace_back(data + field_start, end - field_start);
+  return true;
 }
 
 class CsvReader : public ChunkingReader {
@@ -207,6 +266,7 @@ bool CsvReader::SplitRecord(std::string_view data, const RecordSpan& span,
   size_t pos = span.begin;
   size_t end = span.end;
   if (end > pos && data[end - 1] == '\r') --end;
+  if (SplitWithoutQuotes(data.data(), pos, end, delim, fields)) return true;
   for (;;) {
     if (pos < end && data[pos] == '"') {
       size_t j = pos + 1;

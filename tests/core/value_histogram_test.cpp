@@ -6,6 +6,8 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -318,6 +320,58 @@ TEST_CASE("Counts match a brute force for merges in order and as a tree",
         h.AddBatch(rows);
         CheckAll(h, data, ref, ValueHistogram::kMaxBatchBuckets);
       }
+    }
+  }
+}
+
+TEST_CASE("SortByValue sorts like std::sort, whatever the shape",
+          "[value_histogram]") {
+  // The bucket sort spreads rows over the key range: check the shapes that
+  // stress it (a few huge buckets, keys spanning the whole double range,
+  // signed zeros, sizes around the small-input cutoff).
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::uniform_int_distribution<int> pick(0, 7);
+  const double extremes[] = {-std::numeric_limits<double>::max(),
+                             -1e300,
+                             -std::numeric_limits<double>::denorm_min(),
+                             -0.0,
+                             0.0,
+                             std::numeric_limits<double>::denorm_min(),
+                             1e-300,
+                             std::numeric_limits<double>::max()};
+  auto shapes = std::vector<std::pair<std::string, std::function<double()>>>{
+      {"uniform", [&] { return unit(rng); }},
+      {"two values", [&] { return unit(rng) < 0.5 ? 1.0 : 2.0; }},
+      {"one value and a far outlier",
+       [&] { return unit(rng) < 0.999 ? 3.0 : 1e12; }},
+      {"clustered near one value",
+       [&] { return 1.0 + std::floor(unit(rng) * 40) * 1e-15; }},
+      {"extremes", [&] { return extremes[pick(rng)]; }},
+      {"extremes and uniform",
+       [&] { return unit(rng) < 0.5 ? extremes[pick(rng)] : unit(rng) - 0.5; }},
+  };
+  for (const auto& [name, draw] : shapes) {
+    for (size_t n : {0, 1, 2, 255, 256, 257, 1000, 40000}) {
+      INFO(name << ", " << n << " rows");
+      std::vector<Row> rows(n);
+      for (size_t i = 0; i < n; ++i) {
+        rows[i] = {draw(), i % 3 == 0, static_cast<uint32_t>(i)};
+      }
+      std::vector<Row> expected = rows;
+      std::sort(expected.begin(), expected.end(),
+                [](const Row& a, const Row& b) { return a.value < b.value; });
+      ValueHistogram::SortByValue(rows);
+      REQUIRE(rows.size() == expected.size());
+      bool same_values = true;
+      for (size_t i = 0; i < n; ++i) {
+        same_values = same_values && rows[i].value == expected[i].value;
+      }
+      CHECK(same_values);
+      // A permutation: every row index once.
+      std::vector<bool> seen(n, false);
+      for (const Row& r : rows) seen[r.index] = true;
+      CHECK(std::all_of(seen.begin(), seen.end(), [](bool b) { return b; }));
     }
   }
 }
