@@ -241,7 +241,7 @@ def errscope_edges(report):
 
 def compare_reports(ours, theirs):
     """(name, ours, theirs) for every number the two reports share. The
-    slices of `ours` must use errscope's edges: above 32,768 distinct values
+    slices of `ours` must use errscope's edges: above 65,536 distinct values
     errscope's quantile edges are approximate (docs/error-analysis.md), and
     its counts are exact for its own edges."""
     pairs = [("errors", ours["summary"]["errors"],

@@ -60,7 +60,7 @@ struct RawBatch {
 struct ReaderOptions {
   InputFormat format = InputFormat::kAuto;  ///< kAuto: extension, then content.
   char delimiter = 0;                       ///< 0: sniffed from the header.
-  size_t chunk_bytes = 1 << 20;             ///< Target size of a chunk.
+  size_t chunk_bytes = 2 << 20;             ///< Target size of a chunk.
 };
 
 /// Splits an input into chunks of records and parses chunks into cells.

@@ -148,6 +148,10 @@ struct NewValue {
 /// tracks when `from` counted all of its values (a chunk's partial always
 /// does).
 void MergeValues(const FeatureTally& from, FeatureTally* into, bool limited) {
+  // A total that takes no more values only adds counts: every value it does
+  // not know goes to `untracked` (most of a continuous column's values,
+  // every chunk: no list of them is built).
+  const bool closed = limited && into->tracking_closed;
   std::vector<NewValue> fresh;
   // Numbers: a join of two lists sorted by value.
   std::vector<NumberCount>& known = into->numeric_values;
@@ -161,6 +165,8 @@ void MergeValues(const FeatureTally& from, FeatureTally* into, bool limited) {
       if (k.counts.first_row != earlier) {  // `from` saw it first: its name
         k = AppendNumber(k.value, k.counts, from.SpellingOf(n), into);
       }
+    } else if (closed) {
+      into->untracked.Add(n.counts);
     } else {
       fresh.push_back({from.SpellingOf(n), &n.counts, &n});
     }
@@ -169,6 +175,8 @@ void MergeValues(const FeatureTally& from, FeatureTally* into, bool limited) {
     const std::string_view text = from.values.KeyOf(e);
     if (GroupCounts* k = into->values.FindHashed(text, e.hash)) {
       k->Add(e.value);
+    } else if (closed) {
+      into->untracked.Add(e.value);
     } else {
       fresh.push_back({text, &e.value, nullptr});
     }

@@ -229,11 +229,11 @@ TEST_CASE("the same report for any thread count and chunk size") {
 
 TEST_CASE("byte-identical reports across thread counts and runs, also past "
           "the exact histogram range") {
-  // 60,000 distinct values of a continuous feature and of the confidence:
-  // beyond 32,768 the histograms coalesce, and must do so identically for
+  // 100,000 distinct values of a continuous feature and of the confidence:
+  // beyond 65,536 the histograms coalesce, and must do so identically for
   // any thread count (the chunks, not the threads, decide).
   std::string csv = "label,pred,confidence,amount,city\n";
-  for (int64_t i = 0; i < 60000; ++i) {
+  for (int64_t i = 0; i < 100000; ++i) {
     const bool wrong = (i * 2654435761) % 7 == 0;
     csv += fmt::format("{},{},{:.6f},{:.3f},c{}\n", i % 2 ? "x" : "y",
                        wrong == (i % 2 == 1) ? "y" : "x",
@@ -245,6 +245,18 @@ TEST_CASE("byte-identical reports across thread counts and runs, also past "
   const CliResult one = RunCli({"analyze", path, "--format", "json",
                                 "--threads", "1", "--chunk-bytes", "50000"});
   REQUIRE(one.exit_code == 0);
+  // The histogram did coalesce: exact quintiles of 100,000 distinct values
+  // would hold 20,000 rows each.
+  const json report = json::parse(one.out);
+  bool all_exact_quintiles = true;
+  for (const json& feature : report["slices"]) {
+    if (feature["feature"] != "amount") continue;
+    REQUIRE(feature["groups"].size() == 5);
+    for (const json& g : feature["groups"]) {
+      all_exact_quintiles = all_exact_quintiles && g["rows"] == 20000;
+    }
+  }
+  CHECK_FALSE(all_exact_quintiles);
   for (const char* threads : {"2", "4", "8"}) {
     INFO(threads);
     for (int run = 0; run < 2; ++run) {
