@@ -88,23 +88,31 @@ void MergeBucketLists(const std::vector<ValueBucket>& a,
   }
 }
 
-/// Sorts finite `rows` by value (-0.0 and 0.0 as equal). Sorting each
-/// chunk's numbers is a large part of an analysis, so large batches are
-/// spread by one counting pass over the order-preserving keys into about
-/// two buckets per row (the key range cut into equal parts), then each
-/// bucket, a handful of rows, is sorted on its own. Two passes over the
-/// rows instead of one per varying key byte (profiled: an LSD radix sort
-/// needed six or seven passes for a column like 51982.06 and was an eighth
-/// of a whole analysis). Buckets that come out large (skewed data) fall
-/// back to std::sort, so the worst case stays n log n.
-void RadixSortByValue(std::span<ValueHistogram::Row> rows) {
+/// Insertion sort by key: for the few rows of a bucket.
+void InsertionSortByKey(std::span<ValueHistogram::Row> rows) {
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const ValueHistogram::Row x = rows[i];
+    const uint64_t key = OrderKey(x.value);
+    size_t j = i;
+    for (; j > 0 && OrderKey(rows[j - 1].value) > key; --j) rows[j] = rows[j - 1];
+    rows[j] = x;
+  }
+}
+
+/// Sorts `rows` by key, with `temp` (as large) as scratch space. One
+/// counting pass spreads the rows over about two buckets per row (the key
+/// range cut into equal parts), then each bucket is sorted the same way
+/// on its own narrower range: a bucket of a few repeated values (a column
+/// of 3-decimal numbers, say) splits into runs of one value each, which
+/// need no sorting. Below 33 rows, insertion sort; past a few levels (keys
+/// that crowd together however finely the range is cut), std::sort, so
+/// the worst case stays n log n.
+void BucketSortByKey(std::span<ValueHistogram::Row> rows,
+                     std::span<ValueHistogram::Row> temp, int depth) {
   using Row = ValueHistogram::Row;
-  auto by_key = [](const Row& x, const Row& y) {
-    return OrderKey(x.value) < OrderKey(y.value);
-  };
   const size_t n = rows.size();
-  if (n < 256) {
-    std::sort(rows.begin(), rows.end(), by_key);
+  if (n <= 32) {
+    InsertionSortByKey(rows);
     return;
   }
   uint64_t lo = ~uint64_t{0}, hi = 0;
@@ -114,6 +122,13 @@ void RadixSortByValue(std::span<ValueHistogram::Row> rows) {
     hi = std::max(hi, key);
   }
   if (lo == hi) return;
+  constexpr int kMaxDepth = 3;
+  if (depth == kMaxDepth) {
+    std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
+      return OrderKey(x.value) < OrderKey(y.value);
+    });
+    return;
+  }
   // About two buckets per row: fewer leave larger buckets to sort, more
   // cost more in the counting pass than they save (measured: 1, 2 and 4
   // per row).
@@ -121,46 +136,39 @@ void RadixSortByValue(std::span<ValueHistogram::Row> rows) {
   const int bucket_bits = std::min(static_cast<int>(std::bit_width(n)) + 1, 17);
   const int shift = std::max(range_bits - bucket_bits, 0);
   const size_t buckets = static_cast<size_t>((hi - lo) >> shift) + 1;
-  thread_local std::vector<uint32_t> starts;
-  thread_local std::vector<Row> scratch;
+  // One counter array per level, reused by the buckets of that level.
+  thread_local std::vector<uint32_t> counters[kMaxDepth];
+  std::vector<uint32_t>& starts = counters[depth];
   starts.assign(buckets + 1, 0);
-  scratch.resize(n);
   auto bucket_of = [&](const Row& r) {
     return static_cast<size_t>((OrderKey(r.value) - lo) >> shift);
   };
   for (const Row& r : rows) ++starts[bucket_of(r) + 1];
   for (size_t b = 0; b < buckets; ++b) starts[b + 1] += starts[b];
   // starts[b] becomes the end of bucket b while scattering.
-  for (const Row& r : rows) scratch[starts[bucket_of(r)]++] = r;
+  for (const Row& r : rows) temp[starts[bucket_of(r)]++] = r;
+  // The buckets' sorts use the next level's counters, not these.
   size_t begin = 0;
   for (size_t b = 0; b < buckets; ++b) {
     const size_t end = starts[b];
-    const size_t size = end - begin;
-    if (size > 32) {
-      // Large buckets are mostly one repeated value (integer columns).
-      const auto first = scratch.begin() + static_cast<ptrdiff_t>(begin);
-      const auto last = scratch.begin() + static_cast<ptrdiff_t>(end);
-      const uint64_t key = OrderKey(first->value);
-      if (!std::all_of(first, last, [&](const Row& r) {
-            return OrderKey(r.value) == key;
-          })) {
-        std::sort(first, last, by_key);
-      }
-    } else if (size > 1) {
-      // Insertion sort: buckets hold a few rows.
-      for (size_t i = begin + 1; i < end; ++i) {
-        const Row x = scratch[i];
-        const uint64_t key = OrderKey(x.value);
-        size_t j = i;
-        for (; j > begin && OrderKey(scratch[j - 1].value) > key; --j) {
-          scratch[j] = scratch[j - 1];
-        }
-        scratch[j] = x;
-      }
+    if (end - begin > 1) {
+      BucketSortByKey(temp.subspan(begin, end - begin),
+                      rows.subspan(begin, end - begin), depth + 1);
     }
     begin = end;
   }
-  std::copy(scratch.begin(), scratch.end(), rows.begin());
+  std::copy(temp.begin(), temp.end(), rows.begin());
+}
+
+/// Sorts finite `rows` by value (-0.0 and 0.0 as equal). Sorting each
+/// chunk's numbers is a large part of an analysis: a bucket sort on the
+/// order-preserving keys makes about two passes over the rows, where an
+/// LSD radix sort made one per varying key byte (profiled: six or seven
+/// for a column like 51982.06, an eighth of a whole analysis).
+void RadixSortByValue(std::span<ValueHistogram::Row> rows) {
+  thread_local std::vector<ValueHistogram::Row> scratch;
+  scratch.resize(rows.size());
+  BucketSortByKey(rows, scratch, 0);
 }
 
 /// One bucket per distinct value of `rows`, sorted by value.

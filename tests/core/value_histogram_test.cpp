@@ -348,6 +348,10 @@ TEST_CASE("SortByValue sorts like std::sort, whatever the shape",
       {"clustered near one value",
        [&] { return 1.0 + std::floor(unit(rng) * 40) * 1e-15; }},
       {"extremes", [&] { return extremes[pick(rng)]; }},
+      // Each cut of the range leaves most rows in one bucket: the deepest
+      // levels fall back to std::sort.
+      {"nested clusters",
+       [&] { return 1 + std::ldexp(1.0, -1 - static_cast<int>(rng() % 52)); }},
       {"extremes and uniform",
        [&] { return unit(rng) < 0.5 ? extremes[pick(rng)] : unit(rng) - 0.5; }},
   };
