@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "errscope/string_map.h"
+
 namespace errscope {
 
 /// One class as the input spells it.
@@ -77,8 +79,9 @@ class ClassIndex {
 
   std::vector<ClassInfo> classes_;
   std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> by_key_;
-  /// Cache from exact spelling to id, so a row costs one lookup.
-  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> by_spelling_;
+  /// Cache from exact spelling to id, so a row costs one lookup (a flat
+  /// StringMap: two label cells per row go through it).
+  StringMap<int32_t> by_spelling_;
 };
 
 /// The identity key of a spelling (see ClassIndex).

@@ -31,6 +31,32 @@ inline uint64_t HashText(std::string_view text) {
   return mix(h, 0x2545f4914f6cdd1dULL);
 }
 
+/// Whether `a` and `b` hold the same bytes. Inline for short text (cells
+/// are a few bytes, and a lookup's hash already matched), where a call to
+/// memcmp costs more than the comparison: head and tail words that may
+/// overlap.
+inline bool SameText(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  auto same = [&](auto word, size_t at) {
+    decltype(word) u, v;
+    std::memcpy(&u, x + at, sizeof u);
+    std::memcpy(&v, y + at, sizeof v);
+    return u == v;
+  };
+  if (n >= 8 && n <= 16) return same(uint64_t{}, 0) && same(uint64_t{}, n - 8);
+  if (n >= 4 && n < 8) return same(uint32_t{}, 0) && same(uint32_t{}, n - 4);
+  if (n < 4) {
+    for (size_t i = 0; i < n; ++i) {
+      if (x[i] != y[i]) return false;
+    }
+    return true;
+  }
+  return std::memcmp(x, y, n) == 0;
+}
+
 /// A map from strings to `Value` for the hot path of counting cells: one
 /// flat open-addressing table of entry indexes, the entries in insertion
 /// order, and every key's bytes in one arena, so a lookup touches two
@@ -65,7 +91,7 @@ class StringMap {
       const uint32_t index = slots_[s];
       if (index == 0) return nullptr;
       Entry& e = entries_[index - 1];
-      if (e.hash == hash && KeyOf(e) == key) return &e.value;
+      if (e.hash == hash && SameText(KeyOf(e), key)) return &e.value;
     }
   }
 

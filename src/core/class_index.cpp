@@ -118,15 +118,15 @@ int32_t ClassIndex::InternKey(std::string key, std::string_view spelling,
 }
 
 int32_t ClassIndex::Intern(std::string_view spelling, int64_t position) {
-  auto hit = by_spelling_.find(spelling);
-  if (hit != by_spelling_.end()) {
-    return NoteSeen(hit->second, spelling, position);
+  const uint64_t hash = HashText(spelling);
+  if (const int32_t* hit = by_spelling_.FindHashed(spelling, hash)) {
+    return NoteSeen(*hit, spelling, position);
   }
   bool numeric = false;
   double value = 0;
   std::string key = ClassKey(spelling, &numeric, &value);
   int32_t id = InternKey(std::move(key), spelling, position, numeric, value);
-  by_spelling_.emplace(std::string(spelling), id);
+  by_spelling_.Insert(spelling, hash, id);
   return id;
 }
 
