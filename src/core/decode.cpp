@@ -239,7 +239,11 @@ bool Decoder::DecodeRow(size_t r, Status* status) {
   out_.confidence.push_back(confidence);
   out_.row_number.push_back(row_number);
   out_.line.push_back(line);
-  for (int column : m_.features) out_.feature_cells.push_back(raw_.cell(r, column));
+  const size_t row = out_.label.size() - 1;
+  for (size_t f = 0; f < m_.features.size(); ++f) {
+    out_.feature_cells[f * out_.feature_stride + row] =
+        raw_.cell(r, m_.features[f]);
+  }
   if (m_.id >= 0) out_.id_cells.push_back(raw_.cell(r, m_.id));
   return true;
 }
@@ -268,7 +272,10 @@ bool Decoder::Run(Status* status) {
   out_.row_number.reserve(rows);
   out_.line.reserve(rows);
   out_.num_features = m_.features.size();
-  out_.feature_cells.reserve(rows * out_.num_features);
+  // Room for every row: skipped rows leave their cells unused at the end
+  // of each column.
+  out_.feature_stride = rows;
+  out_.feature_cells.resize(rows * out_.num_features);
   for (size_t r = 0; r < rows; ++r) {
     if (!DecodeRow(r, status)) return false;
   }

@@ -76,5 +76,26 @@ TEST_CASE("string hash: spreads keys that differ in one byte", "[string_map]") {
   CHECK(HashText("same") == HashText(std::string("same")));
 }
 
+TEST_CASE("string hash and comparison: every byte counts, at every length",
+          "[string_map]") {
+  // Short keys are read as overlapping words: a byte that differs at any
+  // position of any length must change the comparison, and (for these
+  // keys) the hash.
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string key(n, 'a');
+    for (size_t i = 0; i < n; ++i) key[i] = static_cast<char>('a' + i % 26);
+    CHECK(SameText(key, std::string(key)));
+    CHECK(HashText(key) == HashText(std::string(key)));
+    CHECK_FALSE(SameText(key, key + "x"));
+    for (size_t i = 0; i < n; ++i) {
+      INFO("length " << n << ", byte " << i);
+      std::string other = key;
+      other[i] = '#';
+      CHECK_FALSE(SameText(key, other));
+      CHECK(HashText(key) != HashText(other));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace errscope
