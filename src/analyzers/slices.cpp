@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "errscope/class_index.h"
@@ -57,6 +58,24 @@ bool ParseFiniteNumber(std::string_view cell, double* value) {
   if (!ParseNumber(cell, value) || !std::isfinite(*value)) return false;
   *value += 0.0;  // -0.0 -> 0.0
   return true;
+}
+
+/// Copies `text` to `out`, which has room for it. Inline for the few bytes
+/// of a number, where a call to memcpy costs more than the copy.
+void CopyShortText(std::string_view text, char* out) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  if (n >= 8 && n <= 16) {  // two 8-byte words that may overlap
+    uint64_t head, tail;
+    std::memcpy(&head, p, 8);
+    std::memcpy(&tail, p + n - 8, 8);
+    std::memcpy(out, &head, 8);
+    std::memcpy(out + n - 8, &tail, 8);
+  } else if (n > 16) {
+    std::memcpy(out, p, n);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = p[i];
+  }
 }
 
 NumberCount AppendNumber(double value, const GroupCounts& counts,
@@ -295,7 +314,10 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
   // the lists instead copied them over and over (profiled: a twentieth of
   // an analysis). Trimmed below when most numbers repeat.
   batch_numbers.numeric_values.reserve(numbers.size());
-  batch_numbers.spellings.reserve(number_bytes);
+  // Spellings are copied inline into an arena sized once: a string append
+  // per distinct number was a call to memcpy for a few bytes each.
+  batch_numbers.spellings.resize(number_bytes);
+  size_t spelling_bytes = 0;
   for (size_t i = 0; i < numbers.size();) {
     const double value = numbers[i].value;
     GroupCounts counts;
@@ -306,9 +328,14 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
       first = std::min(first, numbers[i].index);
     }
     counts.first_row = batch.row_number[first];
+    const std::string_view spelling = batch.feature(first, f);
+    CopyShortText(spelling, batch_numbers.spellings.data() + spelling_bytes);
     batch_numbers.numeric_values.push_back(
-        AppendNumber(value, counts, batch.feature(first, f), &batch_numbers));
+        {value, counts, static_cast<uint32_t>(spelling_bytes),
+         static_cast<uint32_t>(spelling.size())});
+    spelling_bytes += spelling.size();
   }
+  batch_numbers.spellings.resize(spelling_bytes);
   if (batch_numbers.numeric_values.size() < numbers.size() / 2) {
     batch_numbers.numeric_values.shrink_to_fit();
     batch_numbers.spellings.shrink_to_fit();

@@ -175,6 +175,9 @@ void RadixSortByValue(std::span<ValueHistogram::Row> rows) {
 std::vector<ValueBucket> CollapseSorted(std::span<const ValueHistogram::Row> rows) {
   const size_t size = rows.size();
   std::vector<ValueBucket> out;
+  // Room for all rows to be distinct (a continuous column), trimmed when
+  // most repeat: growing the list copied it again and again.
+  out.reserve(size);
   for (size_t i = 0; i < size;) {
     const double v = rows[i].value + 0.0;  // -0.0 == 0.0: one run
     int64_t n = 0, errors = 0;
@@ -183,6 +186,7 @@ std::vector<ValueBucket> CollapseSorted(std::span<const ValueHistogram::Row> row
     }
     out.push_back({v, v, n, errors, v * static_cast<double>(n)});
   }
+  if (out.size() < size / 2) out.shrink_to_fit();
   return out;
 }
 
