@@ -48,6 +48,18 @@ struct PredictionInput {
 /// the labels).
 Status OpenPredictions(const AnalyzeRequest& request, PredictionInput* input);
 
+/// Parses and decodes the records of `chunk` into `out`, `records_per_step`
+/// at a time through `scratch` (cells of a few records stay in the nearest
+/// caches between parsing and decoding; SIZE_MAX leaves every cell of the
+/// chunk in `scratch`, for a caller that reads them after). Errors come in
+/// input order: a record that does not parse is reported only once the
+/// records before it decoded without an error, so the error reported does
+/// not depend on where chunks or steps end.
+bool DecodeChunk(const RecordReader& reader, const Chunk& chunk,
+                 const ColumnMapping& mapping, const DecodeOptions& options,
+                 size_t records_per_step, RawBatch* scratch,
+                 PredictionBatch* out, Status* status);
+
 /// Reads the input in chunks, decodes and analyzes them on worker threads,
 /// merges the partials in order and writes every analyzer's section.
 Status RunAnalysis(const AnalyzeRequest& request, Report* report);

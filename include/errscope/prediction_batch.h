@@ -80,4 +80,15 @@ bool DecodeBatch(const RawBatch& raw, const ColumnMapping& mapping,
                  const std::string& source, const DecodeOptions& options,
                  PredictionBatch* out, Status* status);
 
+/// DecodeBatch in steps, for a chunk parsed a few records at a time:
+/// StartDecode clears `out` for a chunk of at most `rows` rows, and each
+/// DecodeRows call appends the rows of `raw` (whose cells must outlive
+/// `out`). The result is the same as one DecodeBatch of all the rows.
+void StartDecode(const ColumnMapping& mapping, size_t rows,
+                 PredictionBatch* out);
+bool DecodeRows(const RawBatch& raw, const ColumnMapping& mapping,
+                const std::vector<std::string>& column_names,
+                const std::string& source, const DecodeOptions& options,
+                PredictionBatch* out, Status* status);
+
 }  // namespace errscope

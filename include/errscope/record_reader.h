@@ -64,8 +64,8 @@ struct ReaderOptions {
 };
 
 /// Splits an input into chunks of records and parses chunks into cells.
-/// NextChunk is called by one thread; ParseChunk is const and may be called
-/// concurrently for different chunks.
+/// NextChunk is called by one thread; ParseChunk and ParseRecords are const
+/// and may be called concurrently for different chunks.
 class RecordReader {
  public:
   virtual ~RecordReader() = default;
@@ -80,8 +80,19 @@ class RecordReader {
   virtual bool NextChunk(Chunk* chunk, Status* status) = 0;
 
   /// Parses the records of `chunk` into `batch` (cleared first).
-  virtual bool ParseChunk(const Chunk& chunk, RawBatch* batch,
-                          Status* status) const = 0;
+  bool ParseChunk(const Chunk& chunk, RawBatch* batch, Status* status) const {
+    batch->Clear();
+    return ParseRecords(chunk, 0, chunk.records.size(), batch, status);
+  }
+
+  /// Parses records [first, first + count) of `chunk` into `batch`: its
+  /// cells and lines are replaced and first_row set, while `owned` and
+  /// `unknown_key` carry on (cells of earlier calls may point into
+  /// `owned`), so that a chunk can be parsed a few records at a time into
+  /// cells that stay in the nearest caches. On an error, `batch` holds the
+  /// records before the one that failed.
+  virtual bool ParseRecords(const Chunk& chunk, size_t first, size_t count,
+                            RawBatch* batch, Status* status) const = 0;
 
   /// Raw bytes consumed from the file so far.
   virtual uint64_t raw_bytes_read() const = 0;

@@ -372,9 +372,9 @@ void ErrorsCommand::Run() {
   for (;;) {
     auto work = std::make_unique<Work>();
     if (!reader.NextChunk(&work->chunk, &status)) break;
-    if (!reader.ParseChunk(work->chunk, &work->raw, &status) ||
-        !DecodeBatch(work->raw, m_, reader.column_names(), reader.source_name(),
-                     o_.request.decode, &work->batch, &status)) {
+    // One step: the listing reads every cell of the chunk after decoding.
+    if (!DecodeChunk(reader, work->chunk, m_, o_.request.decode, SIZE_MAX,
+                     &work->raw, &work->batch, &status)) {
       Check(status);
     }
     rows_read_ += work->batch.rows_read;

@@ -1,6 +1,7 @@
 // Cells → typed predictions. Every number is validated here, once, so that
 // analyzers can trust what they read.
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -37,6 +38,8 @@ class Decoder {
       : raw_(raw), m_(mapping), names_(names), source_(source),
         options_(options), out_(*out) {}
 
+  /// Decodes every row of raw_, appending to out_ (started by
+  /// StartDecode).
   bool Run(Status* status);
 
  private:
@@ -249,15 +252,8 @@ bool Decoder::DecodeRow(size_t r, Status* status) {
 }
 
 bool Decoder::Run(Status* status) {
-  out_.Clear();
-  // Classes named by probability columns exist even when no row uses them.
-  const size_t k = m_.proba_classes.size();
-  for (size_t j = 0; j < k; ++j) {
-    out_.proba_class_ids.push_back(out_.classes.Intern(
-        m_.proba_classes[j], ClassIndex::ColumnPosition(j, k)));
-  }
   if (m_.pred_source == PredSource::kThreshold) {
-    // Options come after every input spelling in the naming order.
+    // Interned by StartDecode: this finds their ids.
     constexpr int64_t kLast = std::numeric_limits<int64_t>::max();
     positive_id_ = out_.classes.Intern(m_.positive, kLast);
     negative_id_ = m_.negative
@@ -266,16 +262,8 @@ bool Decoder::Run(Status* status) {
                                                      "(negative)", kLast);
   }
   const size_t rows = raw_.rows();
-  out_.label.reserve(rows);
-  out_.pred.reserve(rows);
-  out_.confidence.reserve(rows);
-  out_.row_number.reserve(rows);
-  out_.line.reserve(rows);
-  out_.num_features = m_.features.size();
-  // Room for every row: skipped rows leave their cells unused at the end
-  // of each column.
-  out_.feature_stride = rows;
-  out_.feature_cells.resize(rows * out_.num_features);
+  assert(out_.label.size() + rows <= out_.feature_stride ||
+         m_.features.empty());
   for (size_t r = 0; r < rows; ++r) {
     if (!DecodeRow(r, status)) return false;
   }
@@ -284,11 +272,50 @@ bool Decoder::Run(Status* status) {
 
 }  // namespace
 
+void StartDecode(const ColumnMapping& m, size_t rows, PredictionBatch* out) {
+  out->Clear();
+  // Classes named by probability columns exist even when no row uses them.
+  const size_t k = m.proba_classes.size();
+  for (size_t j = 0; j < k; ++j) {
+    out->proba_class_ids.push_back(out->classes.Intern(
+        m.proba_classes[j], ClassIndex::ColumnPosition(j, k)));
+  }
+  if (m.pred_source == PredSource::kThreshold) {
+    // Options come after every input spelling in the naming order.
+    constexpr int64_t kLast = std::numeric_limits<int64_t>::max();
+    out->classes.Intern(m.positive, kLast);
+    if (m.negative) {
+      out->classes.Intern(*m.negative, kLast);
+    } else {
+      out->classes.InternReserved(kNegativePlaceholderKey, "(negative)", kLast);
+    }
+  }
+  out->label.reserve(rows);
+  out->pred.reserve(rows);
+  out->confidence.reserve(rows);
+  out->row_number.reserve(rows);
+  out->line.reserve(rows);
+  if (m.has_probabilities()) out->probabilities.reserve(rows * k);
+  out->num_features = m.features.size();
+  // Room for every row: skipped rows leave their cells unused at the end
+  // of each column.
+  out->feature_stride = rows;
+  out->feature_cells.resize(rows * out->num_features);
+}
+
+bool DecodeRows(const RawBatch& raw, const ColumnMapping& mapping,
+                const std::vector<std::string>& column_names,
+                const std::string& source, const DecodeOptions& options,
+                PredictionBatch* out, Status* status) {
+  return Decoder(raw, mapping, column_names, source, options, out).Run(status);
+}
+
 bool DecodeBatch(const RawBatch& raw, const ColumnMapping& mapping,
                  const std::vector<std::string>& column_names,
                  const std::string& source, const DecodeOptions& options,
                  PredictionBatch* out, Status* status) {
-  return Decoder(raw, mapping, column_names, source, options, out).Run(status);
+  StartDecode(mapping, raw.rows(), out);
+  return DecodeRows(raw, mapping, column_names, source, options, out, status);
 }
 
 }  // namespace errscope

@@ -112,10 +112,11 @@ Status Pipeline::ReadFailed(const Status& status) {
 }
 
 void Pipeline::Process(Work* work) const {
-  if (!reader_.ParseChunk(work->chunk, &work->raw, &work->status)) return;
-  if (!DecodeBatch(work->raw, mapping_, reader_.column_names(),
-                   reader_.source_name(), request_.decode, &work->batch,
-                   &work->status)) {
+  // 256 records: their cells (16 bytes each) fit the first-level cache
+  // with room to spare.
+  constexpr size_t kRecordsPerStep = 256;
+  if (!DecodeChunk(reader_, work->chunk, mapping_, request_.decode,
+                   kRecordsPerStep, &work->raw, &work->batch, &work->status)) {
     return;
   }
   for (const auto& analyzer : analyzers_) {
@@ -338,6 +339,32 @@ void FillInputSection(const SourceInfo& info, const RecordReader& reader,
 }
 
 }  // namespace
+
+bool DecodeChunk(const RecordReader& reader, const Chunk& chunk,
+                 const ColumnMapping& mapping, const DecodeOptions& options,
+                 size_t records_per_step, RawBatch* scratch,
+                 PredictionBatch* out, Status* status) {
+  const size_t records = chunk.records.size();
+  StartDecode(mapping, records, out);
+  scratch->Clear();
+  for (size_t first = 0; first < records; first += records_per_step) {
+    const size_t count = std::min(records_per_step, records - first);
+    Status parse_status;
+    const bool parsed =
+        reader.ParseRecords(chunk, first, count, scratch, &parse_status);
+    // The records before a parse error are decoded first: an error in one
+    // of them comes earlier in the input.
+    if (!DecodeRows(*scratch, mapping, reader.column_names(),
+                    reader.source_name(), options, out, status)) {
+      return false;
+    }
+    if (!parsed) {
+      *status = parse_status;
+      return false;
+    }
+  }
+  return true;
+}
 
 Status OpenPredictions(const AnalyzeRequest& request, PredictionInput* input) {
   Status status;

@@ -11,7 +11,7 @@ namespace errscope {
 /// The part every format shares: read blocks from the source, let the
 /// format's scanner find record boundaries, and cut chunks at the last whole
 /// record. Subclasses implement Scan (a state machine over new bytes) and
-/// ParseChunk.
+/// ParseRecords.
 class ChunkingReader : public RecordReader {
  public:
   ChunkingReader(std::unique_ptr<ByteSource> source, const SourceInfo& info,

@@ -106,8 +106,8 @@ class CsvReader : public ChunkingReader {
 
   bool ReadHeader(Status* status);
 
-  bool ParseChunk(const Chunk& chunk, RawBatch* batch,
-                  Status* status) const override;
+  bool ParseRecords(const Chunk& chunk, size_t first, size_t count,
+                    RawBatch* batch, Status* status) const override;
 
  protected:
   bool Scan(bool at_eof, Status* status) override;
@@ -381,14 +381,16 @@ bool CsvReader::ReadHeader(Status* status) {
   return true;
 }
 
-bool CsvReader::ParseChunk(const Chunk& chunk, RawBatch* batch,
-                           Status* status) const {
-  batch->Clear();
+bool CsvReader::ParseRecords(const Chunk& chunk, size_t first, size_t count,
+                             RawBatch* batch, Status* status) const {
+  batch->cells.clear();
+  batch->lines.clear();
   batch->num_columns = columns_.size();
-  batch->first_row = chunk.first_row;
-  batch->cells.reserve(chunk.records.size() * columns_.size());
-  batch->lines.reserve(chunk.records.size());
-  for (const RecordSpan& span : chunk.records) {
+  batch->first_row = chunk.first_row + static_cast<int64_t>(first);
+  batch->cells.reserve(count * columns_.size());
+  batch->lines.reserve(count);
+  for (size_t i = first; i < first + count; ++i) {
+    const RecordSpan& span = chunk.records[i];
     size_t before = batch->cells.size();
     if (!SplitRecord(chunk.data, span, &batch->cells, &batch->owned, status)) {
       return false;

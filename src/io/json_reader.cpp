@@ -34,8 +34,8 @@ class JsonReader : public ChunkingReader {
 
   bool ReadColumns(Status* status);
 
-  bool ParseChunk(const Chunk& chunk, RawBatch* batch,
-                  Status* status) const override;
+  bool ParseRecords(const Chunk& chunk, size_t first, size_t count,
+                    RawBatch* batch, Status* status) const override;
 
  protected:
   bool Scan(bool at_eof, Status* status) override;
@@ -344,16 +344,17 @@ bool JsonReader::ParseRecord(json::RecordParser* parser, std::string_view data,
          Invalid(data, span, error, parser->error_offset(), status);
 }
 
-bool JsonReader::ParseChunk(const Chunk& chunk, RawBatch* batch,
-                            Status* status) const {
-  batch->Clear();
+bool JsonReader::ParseRecords(const Chunk& chunk, size_t first, size_t count,
+                              RawBatch* batch, Status* status) const {
+  batch->lines.clear();
   batch->num_columns = columns_.size();
-  batch->first_row = chunk.first_row;
-  batch->cells.resize(chunk.records.size() * columns_.size());
-  batch->lines.reserve(chunk.records.size());
+  batch->first_row = chunk.first_row + static_cast<int64_t>(first);
+  batch->cells.assign(count * columns_.size(), std::string_view());
+  batch->lines.reserve(count);
   json::RecordParser parser(columns_);
   size_t first_cell = 0;
-  for (const RecordSpan& span : chunk.records) {
+  for (size_t i = first; i < first + count; ++i) {
+    const RecordSpan& span = chunk.records[i];
     if (!ParseRecord(&parser, chunk.data, span, first_cell, batch, status)) {
       return false;
     }

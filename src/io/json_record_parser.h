@@ -158,7 +158,8 @@ struct Member {
 };
 
 /// Parses records, one at a time. Not thread-safe: one per thread (or per
-/// ParseChunk call), reused across records so its buffers are allocated once.
+/// ParseRecords call), reused across records so its buffers are allocated
+/// once.
 class RecordParser {
  public:
   RecordParser() = default;

@@ -122,6 +122,39 @@ TEST_CASE("bad input: a clear message and exit code 2") {
   }
 }
 
+TEST_CASE("of two bad rows, the first is reported, whatever the chunk size") {
+  // Row 3 has a confidence out of range (found by decoding), row 300 the
+  // wrong number of fields (found by parsing, which once ran over a whole
+  // chunk before decoding began, so that with the default chunk size the
+  // later row was reported).
+  std::string csv = "label,pred,confidence\n";
+  for (int i = 1; i <= 400; ++i) {
+    if (i == 3) {
+      csv += "a,a,1.5\n";
+    } else if (i == 300) {
+      csv += "a,a\n";
+    } else {
+      csv += "a,b,0.5\n";
+    }
+  }
+  TempDir dir;
+  const std::string path = dir.Write("two.csv", csv);
+  for (const char* chunk : {"64", "1000", "2097152"}) {
+    for (const char* threads : {"1", "2"}) {
+      INFO("chunk bytes " << chunk << ", threads " << threads);
+      CliResult r = RunCli({"analyze", path, "--chunk-bytes", chunk,
+                            "--threads", threads});
+      CHECK(r.exit_code == 2);
+      CHECK_THAT(r.err, Contains("two.csv:4:"));
+      CHECK_THAT(r.err, Contains("1.5"));
+    }
+  }
+  // The listing of errors reports the same row.
+  CliResult listing = RunCli({"errors", path});
+  CHECK(listing.exit_code == 2);
+  CHECK_THAT(listing.err, Contains("two.csv:4:"));
+}
+
 TEST_CASE("skipped rows and odd probabilities are warnings, not errors") {
   TempDir dir;
   std::string path = dir.Write(
