@@ -40,8 +40,9 @@ struct PredictionBatch {
   std::vector<int64_t> line;        ///< File line where the row starts.
   /// Cells of the feature columns (ColumnMapping::features order), one
   /// column after another (feature f's cells start at f * feature_stride),
-  /// and of the id column (empty without one): views into the RawBatch
-  /// this batch was decoded from, valid while that batch lives. Column by
+  /// and of the id column (empty without one): views of the text the
+  /// RawBatch cells pointed to (the chunk's bytes, or the RawBatch's
+  /// `owned` strings), valid while those live. Column by
   /// column because analyzers read one feature at a time (profiled: reading
   /// a feature across row-major cells missed the cache once per row).
   std::vector<std::string_view> feature_cells;
@@ -82,8 +83,9 @@ bool DecodeBatch(const RawBatch& raw, const ColumnMapping& mapping,
 
 /// DecodeBatch in steps, for a chunk parsed a few records at a time:
 /// StartDecode clears `out` for a chunk of at most `rows` rows, and each
-/// DecodeRows call appends the rows of `raw` (whose cells must outlive
-/// `out`). The result is the same as one DecodeBatch of all the rows.
+/// DecodeRows call appends the rows of `raw` (the text its cells point to
+/// must outlive `out`; its array of cells may be reused for the next
+/// records). The result is the same as one DecodeBatch of all the rows.
 void StartDecode(const ColumnMapping& mapping, size_t rows,
                  PredictionBatch* out);
 bool DecodeRows(const RawBatch& raw, const ColumnMapping& mapping,
