@@ -112,8 +112,9 @@ Status Pipeline::ReadFailed(const Status& status) {
 }
 
 void Pipeline::Process(Work* work) const {
-  // 256 records: their cells (16 bytes each) fit the first-level cache
-  // with room to spare.
+  // 256 records: their cells (16 bytes each, 70 KB for 17 columns) stay
+  // in the second-level cache between parsing and decoding (1,024 measured
+  // the same, 64 slower).
   constexpr size_t kRecordsPerStep = 256;
   if (!DecodeChunk(reader_, work->chunk, mapping_, request_.decode,
                    kRecordsPerStep, &work->raw, &work->batch, &work->status)) {
