@@ -76,7 +76,10 @@ class RecordReader {
   const std::string& source_name() const { return source_name_; }
 
   /// Fills `chunk` with the next records. Returns false at the end of the
-  /// input (status ok) or on malformed input (status set).
+  /// input (status ok) or on malformed input (status set). The buffer of
+  /// chunk->data is reused whatever it holds: pass a chunk whose data is no
+  /// longer needed, ideally one from an earlier call, whose capacity saves
+  /// allocating (and faulting in) a new buffer per chunk.
   virtual bool NextChunk(Chunk* chunk, Status* status) = 0;
 
   /// Parses the records of `chunk` into `batch` (cleared first).

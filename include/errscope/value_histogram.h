@@ -105,17 +105,26 @@ class ValueHistogram {
     bool operator==(const BinStats&) const = default;
   };
 
-  /// Counts `rows`. Sorts `rows` in place: the caller's vector doubles as
-  /// scratch space, so nothing is allocated per row. This is the only way
-  /// to add values: a per-value Add would touch the sorted buckets per row.
+  /// Counts `rows`. Sorts `rows` in place (GroupByValue): the caller's vector
+  /// doubles as scratch space, so nothing is allocated per row. Values are
+  /// added in batches only (or as AddGroups): a per-value Add would touch
+  /// the sorted buckets per row.
   void AddBatch(std::span<Row> rows);
-
-  /// Counts `rows`, which must be finite and sorted by value (as
-  /// SortByValue leaves them): for a caller that needs them sorted anyway.
-  void AddSorted(std::span<const Row> rows);
 
   /// Sorts finite `rows` by value, -0.0 and 0.0 as equal (not stable).
   static void SortByValue(std::span<Row> rows);
+
+  /// The distinct values of finite `rows`, ascending, as one-value buckets
+  /// (lo == hi == the value, its rows and errors, sum == lo * rows), and
+  /// for each the smallest Row::index among its rows. -0.0 and 0.0 are one
+  /// value. Sorts `rows` (SortByValue).
+  static void GroupByValue(std::span<Row> rows,
+                           std::vector<ValueBucket>* groups,
+                           std::vector<uint32_t>* first_index);
+
+  /// Counts `groups` as GroupByValue leaves them (for a caller that needs
+  /// the groups anyway): the same as AddBatch of their rows.
+  void AddGroups(std::vector<ValueBucket> groups);
 
   /// Adds every row of `other`; `other` is untouched. Buckets whose cells
   /// intersect are coalesced (exact for the union); more than

@@ -289,7 +289,6 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
   std::vector<ValueHistogram::Row> numbers;
   numbers.reserve(batch.rows());
   bool all_numeric = tally->all_numeric;
-  size_t number_bytes = 0;
   for (size_t r = 0; r < batch.rows(); ++r) {
     const std::string_view cell = batch.feature(r, f);
     const bool wrong = !batch.correct(r);
@@ -300,45 +299,35 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
     double value = 0;
     if (ParseFiniteNumber(cell, &value)) {
       numbers.push_back({value, wrong, static_cast<uint32_t>(r)});
-      number_bytes += cell.size();
     } else {
       CountInChunk(cell, {1, wrong ? 1 : 0, batch.row_number[r]}, tally);
       all_numeric = false;  // categorical from now on
     }
   }
-  // The chunk's distinct numbers are the runs of its sorted numbers; the
-  // first row of a run (the smallest index) names it.
-  ValueHistogram::SortByValue(numbers);
+  // The chunk's distinct numbers, each named by its first row.
+  std::vector<ValueBucket> groups;
+  std::vector<uint32_t> first_index;
+  ValueHistogram::GroupByValue(numbers, &groups, &first_index);
   FeatureTally batch_numbers;
-  // Room for every number to be distinct (a continuous column): growing
-  // the lists instead copied them over and over (profiled: a twentieth of
-  // an analysis). Trimmed below when most numbers repeat.
-  batch_numbers.numeric_values.reserve(numbers.size());
+  batch_numbers.numeric_values.reserve(groups.size());
   // Spellings are copied inline into an arena sized once: a string append
   // per distinct number was a call to memcpy for a few bytes each.
-  batch_numbers.spellings.resize(number_bytes);
+  size_t spelling_total = 0;
+  for (const uint32_t first : first_index) {
+    spelling_total += batch.feature(first, f).size();
+  }
+  batch_numbers.spellings.resize(spelling_total);
   size_t spelling_bytes = 0;
-  for (size_t i = 0; i < numbers.size();) {
-    const double value = numbers[i].value;
-    GroupCounts counts;
-    uint32_t first = numbers[i].index;
-    for (; i < numbers.size() && numbers[i].value == value; ++i) {
-      ++counts.rows;
-      counts.errors += numbers[i].is_error ? 1 : 0;
-      first = std::min(first, numbers[i].index);
-    }
-    counts.first_row = batch.row_number[first];
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const uint32_t first = first_index[g];
+    const GroupCounts counts{groups[g].rows, groups[g].errors,
+                             batch.row_number[first]};
     const std::string_view spelling = batch.feature(first, f);
     CopyShortText(spelling, batch_numbers.spellings.data() + spelling_bytes);
     batch_numbers.numeric_values.push_back(
-        {value, counts, static_cast<uint32_t>(spelling_bytes),
+        {groups[g].lo, counts, static_cast<uint32_t>(spelling_bytes),
          static_cast<uint32_t>(spelling.size())});
     spelling_bytes += spelling.size();
-  }
-  batch_numbers.spellings.resize(spelling_bytes);
-  if (batch_numbers.numeric_values.size() < numbers.size() / 2) {
-    batch_numbers.numeric_values.shrink_to_fit();
-    batch_numbers.spellings.shrink_to_fit();
   }
   if (tally->numeric_values.empty()) {
     tally->numeric_values = std::move(batch_numbers.numeric_values);
@@ -348,7 +337,7 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
   }
   tally->all_numeric = all_numeric;
   if (all_numeric) {
-    tally->numbers.AddSorted(numbers);
+    tally->numbers.AddGroups(std::move(groups));
   } else {
     tally->numbers = ValueHistogram();
   }

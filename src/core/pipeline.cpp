@@ -103,6 +103,10 @@ class Pipeline {
   bool failed_ = false;
   Status status_;  ///< The first failed chunk's, in chunk order.
   std::string partial_error_;
+  /// Buffers of merged chunks, for the next chunks read: a fresh 2 MiB
+  /// buffer per chunk is fresh pages for the kernel to fault in. At most
+  /// `window` exist.
+  std::vector<std::string> spare_buffers_;
 };
 
 Status Pipeline::ReadFailed(const Status& status) {
@@ -137,8 +141,10 @@ void Pipeline::MergeResult(const Work& work) {
 }
 
 Status Pipeline::RunInline() {
+  std::string spare_buffer;  // the last chunk's, for the next one
   for (;;) {
     Work work;
+    work.chunk.data = std::move(spare_buffer);
     if (!reader_.NextChunk(&work.chunk, &work.status)) {
       return ReadFailed(work.status);
     }
@@ -146,6 +152,7 @@ Status Pipeline::RunInline() {
     Process(&work);
     if (!work.status.ok()) return work.status;
     MergeResult(work);
+    spare_buffer = std::move(work.chunk.data);
   }
 }
 
@@ -180,6 +187,7 @@ void Pipeline::MergeFinished(std::unique_lock<std::mutex>& lock) {
       failed_ = true;
       status_ = oldest->status;
     }
+    spare_buffers_.push_back(std::move(oldest->chunk.data));
     room_.notify_all();
     lock.unlock();
     oldest.reset();  // free the chunk outside the lock
@@ -199,6 +207,13 @@ Status Pipeline::RunThreaded(unsigned threads) {
   Status read_status;
   for (;;) {
     auto work = std::make_unique<Work>();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!spare_buffers_.empty()) {
+        work->chunk.data = std::move(spare_buffers_.back());
+        spare_buffers_.pop_back();
+      }
+    }
     if (!reader_.NextChunk(&work->chunk, &read_status)) break;
     work->bytes_read = reader_.raw_bytes_read();
     std::unique_lock<std::mutex> lock(mutex_);

@@ -172,25 +172,6 @@ void SortRowsByValue(std::span<ValueHistogram::Row> rows) {
   BucketSortByKey(rows, scratch, 0);
 }
 
-/// One bucket per distinct value of `rows`, sorted by value.
-std::vector<ValueBucket> CollapseSorted(std::span<const ValueHistogram::Row> rows) {
-  const size_t size = rows.size();
-  std::vector<ValueBucket> out;
-  // Room for all rows to be distinct (a continuous column), trimmed when
-  // most repeat: growing the list copied it again and again.
-  out.reserve(size);
-  for (size_t i = 0; i < size;) {
-    const double v = rows[i].value + 0.0;  // -0.0 == 0.0: one run
-    int64_t n = 0, errors = 0;
-    for (; i < size && rows[i].value == v; ++i, ++n) {
-      errors += rows[i].is_error ? 1 : 0;
-    }
-    out.push_back({v, v, n, errors, v * static_cast<double>(n)});
-  }
-  if (out.size() < size / 2) out.shrink_to_fit();
-  return out;
-}
-
 /// The binary trie of the buckets' keys has one internal node per boundary
 /// between neighbours (buckets i and i+1 meet in node i), at the height of
 /// the highest key bit in which they differ. Returns the rows under each
@@ -265,6 +246,33 @@ void ValueHistogram::SortByValue(std::span<Row> rows) {
   SortRowsByValue(rows);
 }
 
+void ValueHistogram::GroupByValue(std::span<Row> rows,
+                                  std::vector<ValueBucket>* groups,
+                                  std::vector<uint32_t>* first_index) {
+  // One walk over the sorted rows gives both the histogram's buckets and
+  // each value's first row (slices name a value by it), where a walk per
+  // use made two.
+  SortByValue(rows);
+  groups->clear();
+  first_index->clear();
+  // Room for all rows to be distinct (a continuous column), trimmed below
+  // when most repeat: growing the list copied it again and again.
+  groups->reserve(rows.size());
+  first_index->reserve(rows.size());
+  for (size_t i = 0; i < rows.size();) {
+    const double v = rows[i].value + 0.0;  // -0.0 == 0.0: one run
+    int64_t n = 0, errors = 0;
+    uint32_t first = rows[i].index;
+    for (; i < rows.size() && rows[i].value == v; ++i, ++n) {
+      errors += rows[i].is_error ? 1 : 0;
+      first = std::min(first, rows[i].index);
+    }
+    groups->push_back({v, v, n, errors, v * static_cast<double>(n)});
+    first_index->push_back(first);
+  }
+  if (groups->size() < rows.size() / 2) groups->shrink_to_fit();
+}
+
 void ValueHistogram::AddBatch(std::span<Row> rows) {
   // Non-finite values (a caller bug) are left out rather than break the
   // sort.
@@ -273,13 +281,14 @@ void ValueHistogram::AddBatch(std::span<Row> rows) {
     return std::isfinite(r.value);
   });
   const auto size = static_cast<size_t>(finite_end - rows.begin());
-  SortByValue(rows.first(size));
-  AddSorted(rows.first(size));
+  std::vector<ValueBucket> groups;
+  thread_local std::vector<uint32_t> first_index;
+  GroupByValue(rows.first(size), &groups, &first_index);
+  AddGroups(std::move(groups));
 }
 
-void ValueHistogram::AddSorted(std::span<const Row> rows) {
-  if (rows.empty()) return;
-  std::vector<ValueBucket> batch = CollapseSorted(rows);
+void ValueHistogram::AddGroups(std::vector<ValueBucket> batch) {
+  if (batch.empty()) return;
   for (const ValueBucket& b : batch) {
     rows_ += b.rows;
     errors_ += b.errors;

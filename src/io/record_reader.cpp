@@ -70,7 +70,6 @@ bool ChunkingReader::TakeFirstRecord(std::string* text, RecordSpan* span,
 
 bool ChunkingReader::NextChunk(Chunk* chunk, Status* status) {
   chunk->records.clear();
-  chunk->data.clear();
   if (!deferred_error_.ok()) {
     *status = deferred_error_;
     return false;
@@ -100,7 +99,13 @@ bool ChunkingReader::NextChunk(Chunk* chunk, Status* status) {
   // Records end before their newline; the chunk takes the newline too.
   const size_t cut =
       std::min(pending_.size(), size_t{records_[take - 1].end} + 1);
-  chunk->data.assign(pending_, 0, cut);
+  // The chunk takes pending_'s buffer whole and pending_ goes on in the
+  // chunk's old one (recycled by the caller, so it has the capacity) with
+  // the bytes after the cut: only those are copied, not the chunk (profiled:
+  // copying each chunk out of pending_ was 6% of a run without features).
+  chunk->data.assign(pending_, cut, std::string::npos);
+  pending_.resize(cut);
+  pending_.swap(chunk->data);
   chunk->records.assign(records_.begin(), records_.begin() + take);
   chunk->first_row = rows_emitted_;
   rows_emitted_ += static_cast<int64_t>(take);
@@ -109,7 +114,6 @@ bool ChunkingReader::NextChunk(Chunk* chunk, Status* status) {
     r.begin -= static_cast<uint32_t>(cut);
     r.end -= static_cast<uint32_t>(cut);
   }
-  pending_.erase(0, cut);
   scan_pos_ -= std::min(scan_pos_, cut);
   ShiftOffsets(cut);
   return true;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -376,6 +377,61 @@ TEST_CASE("SortByValue sorts like std::sort, whatever the shape",
       std::vector<bool> seen(n, false);
       for (const Row& r : rows) seen[r.index] = true;
       CHECK(std::all_of(seen.begin(), seen.end(), [](bool b) { return b; }));
+    }
+  }
+}
+
+TEST_CASE("GroupByValue: one bucket and the first index per distinct value",
+          "[value_histogram]") {
+  // Against a brute force: for each distinct value (in ascending order)
+  // its rows, errors and smallest index, from a std::map.
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> small(0, 40);
+  for (size_t n : {0, 1, 2, 3, 100, 5000}) {
+    for (const bool few_values : {true, false}) {
+      INFO(n << " rows, " << (few_values ? "few values" : "continuous"));
+      std::vector<Row> rows(n);
+      for (size_t i = 0; i < n; ++i) {
+        // Indexes out of row order, as a caller's tags may be.
+        const double v = few_values ? small(rng) * 0.25 - 2
+                                    : static_cast<double>(rng() % 100000) / 7;
+        rows[i] = {i % 5 == 0 && v == 0 ? -0.0 : v, rng() % 3 == 0,
+                   static_cast<uint32_t>((i * 7919) % 100003)};
+      }
+      struct Expected {
+        int64_t rows = 0, errors = 0;
+        uint32_t first = UINT32_MAX;
+      };
+      std::map<double, Expected> expected;  // -0.0 and 0.0 compare equal
+      for (const Row& r : rows) {
+        Expected& e = expected[r.value];
+        ++e.rows;
+        e.errors += r.is_error ? 1 : 0;
+        e.first = std::min(e.first, r.index);
+      }
+      std::vector<ValueBucket> groups;
+      std::vector<uint32_t> first_index{42};  // replaced, not appended to
+      ValueHistogram::GroupByValue(rows, &groups, &first_index);
+      REQUIRE(groups.size() == expected.size());
+      REQUIRE(first_index.size() == expected.size());
+      size_t g = 0;
+      bool all_match = true;
+      for (const auto& [value, e] : expected) {
+        const ValueBucket& b = groups[g];
+        all_match = all_match && b.lo == value && b.hi == value &&
+                    !(b.lo == 0 && std::signbit(b.lo)) && b.rows == e.rows &&
+                    b.errors == e.errors &&
+                    b.sum == value * static_cast<double>(e.rows) &&
+                    first_index[g] == e.first;
+        ++g;
+      }
+      CHECK(all_match);
+      // AddGroups counts them as AddBatch counts the rows.
+      ValueHistogram by_groups, by_batch;
+      by_groups.AddGroups(groups);
+      by_batch.AddBatch(rows);
+      CHECK(by_groups == by_batch);
+      CHECK(by_groups.rows() == static_cast<int64_t>(n));
     }
   }
 }
