@@ -188,9 +188,24 @@ class ValueHistogram {
   /// Replaces the buckets with their union with `other`'s.
   void MergeBuckets(const std::vector<ValueBucket>& other);
 
+  /// Where a merge or a compaction writes the new list before it becomes
+  /// buckets_ (the old list then becomes the scratch), so that a running
+  /// total's two lists keep their capacity. Not part of the value: a copy
+  /// starts empty and comparisons ignore it.
+  struct Scratch {
+    std::vector<ValueBucket> buckets;
+    Scratch() = default;
+    Scratch(const Scratch&) {}
+    Scratch(Scratch&&) = default;
+    Scratch& operator=(const Scratch&) { return *this; }
+    Scratch& operator=(Scratch&&) = default;
+    bool operator==(const Scratch&) const { return true; }
+  };
+
   std::vector<ValueBucket> buckets_;
   int64_t rows_ = 0;
   int64_t errors_ = 0;
+  Scratch scratch_;
 };
 
 /// {"version": 1, "rows", "errors", "buckets": [[lo, hi, rows, errors,

@@ -24,6 +24,15 @@ struct Work {
   Status status;
   bool done = false;
   uint64_t bytes_read = 0;  ///< Of the input, once this chunk was cut.
+
+  /// Ready for the next chunk. The chunk, cells and batch are replaced by
+  /// reading and decoding it; their buffers stay allocated.
+  void Recycle() {
+    partials.clear();
+    status = Status::Ok();
+    done = false;
+    bytes_read = 0;
+  }
 };
 
 /// Input counts and warnings, merged like an analyzer's partial.
@@ -103,10 +112,10 @@ class Pipeline {
   bool failed_ = false;
   Status status_;  ///< The first failed chunk's, in chunk order.
   std::string partial_error_;
-  /// Buffers of merged chunks, for the next chunks read: a fresh 2 MiB
-  /// buffer per chunk is fresh pages for the kernel to fault in. At most
-  /// `window` exist.
-  std::vector<std::string> spare_buffers_;
+  /// Merged chunks' Work, for the next chunks read: their buffers keep
+  /// their capacity, where a fresh Work per chunk was megabytes of fresh
+  /// pages for the kernel to fault in. At most `window` exist.
+  std::vector<std::unique_ptr<Work>> spare_work_;
 };
 
 Status Pipeline::ReadFailed(const Status& status) {
@@ -141,10 +150,8 @@ void Pipeline::MergeResult(const Work& work) {
 }
 
 Status Pipeline::RunInline() {
-  std::string spare_buffer;  // the last chunk's, for the next one
+  Work work;  // reused: its buffers keep their capacity
   for (;;) {
-    Work work;
-    work.chunk.data = std::move(spare_buffer);
     if (!reader_.NextChunk(&work.chunk, &work.status)) {
       return ReadFailed(work.status);
     }
@@ -152,7 +159,7 @@ Status Pipeline::RunInline() {
     Process(&work);
     if (!work.status.ok()) return work.status;
     MergeResult(work);
-    spare_buffer = std::move(work.chunk.data);
+    work.Recycle();
   }
 }
 
@@ -187,11 +194,11 @@ void Pipeline::MergeFinished(std::unique_lock<std::mutex>& lock) {
       failed_ = true;
       status_ = oldest->status;
     }
-    spare_buffers_.push_back(std::move(oldest->chunk.data));
     room_.notify_all();
     lock.unlock();
-    oldest.reset();  // free the chunk outside the lock
+    oldest->Recycle();  // frees the partials: outside the lock
     lock.lock();
+    spare_work_.push_back(std::move(oldest));
   }
   merging_ = false;
 }
@@ -206,14 +213,15 @@ Status Pipeline::RunThreaded(unsigned threads) {
   const size_t window = 2 * static_cast<size_t>(threads) + 1;
   Status read_status;
   for (;;) {
-    auto work = std::make_unique<Work>();
+    std::unique_ptr<Work> work;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!spare_buffers_.empty()) {
-        work->chunk.data = std::move(spare_buffers_.back());
-        spare_buffers_.pop_back();
+      if (!spare_work_.empty()) {
+        work = std::move(spare_work_.back());
+        spare_work_.pop_back();
       }
     }
+    if (!work) work = std::make_unique<Work>();
     if (!reader_.NextChunk(&work->chunk, &read_status)) break;
     work->bytes_read = reader_.raw_bytes_read();
     std::unique_lock<std::mutex> lock(mutex_);

@@ -65,7 +65,11 @@ void MergeBucketLists(const std::vector<ValueBucket>& a,
   };
   std::vector<ValueBucket>& out = *merged;
   out.clear();
-  out.reserve(a.size() + b.size());
+  // Room to spare: a running total grows by a few buckets per merge, and
+  // reserving just enough reallocated (fresh pages) at nearly every one.
+  if (out.capacity() < a.size() + b.size()) {
+    out.reserve((a.size() + b.size()) * 3 / 2);
+  }
   Cell back{};
   size_t i = 0, j = 0;
   Cell cell_a = cell_at(a, 0), cell_b = cell_at(b, 0);
@@ -317,18 +321,21 @@ void ValueHistogram::Merge(const ValueHistogram& other) {
 }
 
 void ValueHistogram::MergeBuckets(const std::vector<ValueBucket>& other) {
-  // The merged list goes into a buffer kept per thread, and the old list
-  // becomes that buffer: a fresh list of ~64k buckets per merge was an
-  // allocation of megabytes, page faults included, every chunk.
-  thread_local std::vector<ValueBucket> merged;
-  MergeBucketLists(buckets_, other, &merged);
-  buckets_.swap(merged);
+  // The merged list goes into the scratch list, and the old list becomes
+  // the scratch: a fresh list of ~64k buckets per merge was an allocation
+  // of megabytes, page faults included, every chunk. (A buffer per thread
+  // instead was shared by every histogram that thread merged, so capacity
+  // moved between them and was reallocated still: a third of the page
+  // faults of a two-thread run.)
+  MergeBucketLists(buckets_, other, &scratch_.buckets);
+  buckets_.swap(scratch_.buckets);
 }
 
 void ValueHistogram::CompactAbove(size_t limit, size_t target) {
   if (buckets_.size() <= limit) return;
   const std::vector<bool> split = SplitHeaviestFirst(buckets_, target);
-  std::vector<ValueBucket> out;
+  std::vector<ValueBucket>& out = scratch_.buckets;
+  out.clear();
   out.reserve(target);
   out.push_back(buckets_[0]);
   for (size_t i = 1; i < buckets_.size(); ++i) {
@@ -338,7 +345,7 @@ void ValueHistogram::CompactAbove(size_t limit, size_t target) {
       Absorb(buckets_[i], &out.back());
     }
   }
-  buckets_ = std::move(out);
+  buckets_.swap(out);
 }
 
 double ValueHistogram::min() const {

@@ -2,6 +2,7 @@
 // probabilities (columns and JSON arrays) and threshold mode.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -323,6 +324,63 @@ TEST_CASE("LineTally keeps the first lines and merges the smallest",
   a.Merge(LineTally());
   CHECK(a.count == before.count);
   CHECK(a.first_lines == before.first_lines);
+}
+
+TEST_CASE("A batch decoded again holds only the new rows", "[decode]") {
+  // The pipeline reuses a chunk's batch for a later chunk (its buffers keep
+  // their capacity): nothing of the first decode may show in the second.
+  const Strings names = {"id", "label", "pred", "p_a", "p_b", "f"};
+  ColumnOptions options;
+  options.id = "id";
+  ColumnMapping mapping;
+  REQUIRE(ResolveColumns(names, options, &mapping).ok());
+  auto raw_of = [&](const Cells& rows, std::deque<std::string>* text) {
+    RawBatch raw;
+    raw.num_columns = names.size();
+    for (size_t r = 0; r < rows.size(); ++r) {
+      for (const std::string& cell : rows[r]) {
+        text->push_back(cell);
+        raw.cells.emplace_back(text->back());
+      }
+      raw.lines.push_back(static_cast<int64_t>(r) + 2);
+    }
+    return raw;
+  };
+  std::deque<std::string> text;
+  // Classes a, b, c; a skipped row; probabilities far from summing to 1.
+  const RawBatch first = raw_of({{"1", "c", "c", "0.5", "0.1", "x"},
+                                 {"2", "", "a", "0.5", "0.5", "y"},
+                                 {"3", "a", "b", "0.9", "0.9", "z"}},
+                                &text);
+  const RawBatch second = raw_of({{"7", "b", "b", "0.2", "0.8", "w"}}, &text);
+  Status status;
+  PredictionBatch reused, fresh;
+  REQUIRE(DecodeBatch(first, mapping, names, "in.csv", {}, &reused, &status));
+  REQUIRE(reused.skipped.count == 1);
+  REQUIRE(reused.proba_sum_off.count == 2);
+  REQUIRE(DecodeBatch(second, mapping, names, "in.csv", {}, &reused, &status));
+  REQUIRE(DecodeBatch(second, mapping, names, "in.csv", {}, &fresh, &status));
+  CHECK(reused.classes.size() == fresh.classes.size());
+  for (size_t i = 0; i < fresh.classes.size(); ++i) {
+    CHECK(reused.classes[i].key == fresh.classes[i].key);
+    CHECK(reused.classes[i].first_seen == fresh.classes[i].first_seen);
+  }
+  CHECK(reused.label == fresh.label);
+  CHECK(reused.pred == fresh.pred);
+  CHECK(reused.probabilities == fresh.probabilities);
+  CHECK(reused.proba_class_ids == fresh.proba_class_ids);
+  CHECK(reused.row_number == fresh.row_number);
+  CHECK(reused.line == fresh.line);
+  CHECK(reused.rows() == 1);
+  CHECK(reused.feature_stride == fresh.feature_stride);
+  CHECK(reused.num_features == fresh.num_features);
+  CHECK(reused.feature(0, 0) == "w");
+  CHECK(reused.id_cells == fresh.id_cells);
+  CHECK(reused.rows_read == 1);
+  CHECK(reused.skipped.count == 0);
+  CHECK(reused.skipped.first_lines.empty());
+  CHECK(reused.proba_sum_off.count == 0);
+  CHECK(reused.pred_not_in_probabilities.count == 0);
 }
 
 }  // namespace
