@@ -45,6 +45,8 @@ struct PredictionBatch {
   /// `owned` strings), valid while those live. Column by
   /// column because analyzers read one feature at a time (profiled: reading
   /// a feature across row-major cells missed the cache once per row).
+  /// Cells past rows() in a column are unspecified (a reused batch keeps
+  /// its old ones).
   std::vector<std::string_view> feature_cells;
   std::vector<std::string_view> id_cells;
   size_t num_features = 0;
