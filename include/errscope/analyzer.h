@@ -61,6 +61,14 @@ class Analyzer {
   virtual ~Analyzer() = default;
 
   virtual std::unique_ptr<Partial> NewPartial() const = 0;
+  /// A partial for rows that will be merged into `total` after every chunk
+  /// before them (the pipeline's running total, which from then on only
+  /// receives merges). It may carry what `total` has settled for good, so
+  /// that Add skips work whose result the merge would drop; merging it into
+  /// `total` gives the same result as a NewPartial() would. Called while
+  /// other threads merge into `total`: reads only what the analyzer's merge
+  /// publishes for it, under a lock of its own.
+  virtual std::unique_ptr<Partial> NewPartialFor(const Partial& total) const = 0;
   /// Folds the rows of `batch` into `partial`.
   virtual void Add(const PredictionBatch& batch, Partial* partial) const = 0;
   /// Folds `from` into `into`.
@@ -80,6 +88,9 @@ class AnalyzerOf : public Analyzer {
  public:
   std::unique_ptr<Partial> NewPartial() const final {
     return std::make_unique<PartialType>();
+  }
+  std::unique_ptr<Partial> NewPartialFor(const Partial& total) const final {
+    return PartialFor(static_cast<const PartialType&>(total));
   }
   void Add(const PredictionBatch& batch, Partial* partial) const final {
     AddRows(batch, static_cast<PartialType*>(partial));
@@ -101,6 +112,11 @@ class AnalyzerOf : public Analyzer {
   }
 
  protected:
+  /// NewPartialFor: most analyzers have nothing to take from the total.
+  virtual std::unique_ptr<PartialType> PartialFor(
+      const PartialType& /*total*/) const {
+    return std::make_unique<PartialType>();
+  }
   virtual void AddRows(const PredictionBatch& batch,
                        PartialType* partial) const = 0;
   virtual void MergeInto(const PartialType& from, PartialType* into) const = 0;

@@ -132,6 +132,45 @@ void from_json(const nlohmann::json& j, SlicesPartial& p) {
   }
 }
 
+NumberSet::NumberSet(const std::vector<NumberCount>& numbers) {
+  int bits = 1;
+  while ((size_t{1} << bits) < 2 * numbers.size()) ++bits;
+  slots_.assign(size_t{1} << bits, kEmpty);
+  mask_ = slots_.size() - 1;
+  shift_ = 64 - bits;
+  for (const NumberCount& n : numbers) {
+    const uint64_t key = std::bit_cast<uint64_t>(n.value + 0.0);
+    size_t at = Home(key);
+    while (slots_[at] != kEmpty && slots_[at] != key) at = (at + 1) & mask_;
+    slots_[at] = key;
+  }
+}
+
+void TrackedNumbersBoard::Publish(size_t feature,
+                                  const std::vector<NumberCount>& tracked) {
+  auto numbers = std::make_shared<const NumberSet>(tracked);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (numbers_.size() <= feature) numbers_.resize(feature + 1);
+  if (!numbers_[feature]) numbers_[feature] = std::move(numbers);
+}
+
+bool TrackedNumbersBoard::Published(size_t feature) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return feature < numbers_.size() && numbers_[feature] != nullptr;
+}
+
+std::vector<TrackedNumbersBoard::Numbers> TrackedNumbersBoard::Read() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (invalid_) return {};
+  return numbers_;
+}
+
+void TrackedNumbersBoard::Invalidate() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  invalid_ = true;
+  numbers_.clear();
+}
+
 namespace {
 
 constexpr double kFalseDiscoveryRate = 0.05;
@@ -268,7 +307,16 @@ class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
                     Report* report) const override;
 
  private:
+  std::unique_ptr<SlicesPartial> PartialFor(
+      const SlicesPartial& total) const override {
+    auto p = std::make_unique<SlicesPartial>();
+    p->total_tracks = total.board->Read();
+    return p;
+  }
+  /// `total_tracks`: the numbers the running total tracks for good, or
+  /// null (see TrackedNumbersBoard).
   void AddFeature(const PredictionBatch& batch, size_t f,
+                  const NumberSet* total_tracks,
                   FeatureTally* tally) const;
   /// The groups of one feature, without their statistics.
   FeatureSlices Groups(const FeatureTally& tally,
@@ -285,6 +333,7 @@ class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
 };
 
 void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
+                                const NumberSet* total_tracks,
                                 FeatureTally* tally) const {
   std::vector<ValueHistogram::Row> numbers;
   numbers.reserve(batch.rows());
@@ -308,17 +357,37 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
   std::vector<ValueBucket> groups;
   std::vector<uint32_t> first_index;
   ValueHistogram::GroupByValue(numbers, &groups, &first_index);
+  // The groups to list, each with its spelling and first row: all of them,
+  // or, when the total takes no new value, only those it tracks (their
+  // counts go to it). The rest go to `untracked`, as the merge would put
+  // them: their spellings and first rows would never be read.
+  std::vector<uint32_t> listed;
+  listed.reserve(groups.size());
+  if (total_tracks == nullptr) {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      listed.push_back(static_cast<uint32_t>(g));
+    }
+  } else {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (total_tracks->Contains(groups[g].lo)) {
+        listed.push_back(static_cast<uint32_t>(g));
+      } else {
+        tally->untracked.Add({groups[g].rows, groups[g].errors});
+        tally->tracking_closed = true;  // a value refused: none taken later
+      }
+    }
+  }
   FeatureTally batch_numbers;
-  batch_numbers.numeric_values.reserve(groups.size());
+  batch_numbers.numeric_values.reserve(listed.size());
   // Spellings are copied inline into an arena sized once: a string append
   // per distinct number was a call to memcpy for a few bytes each.
   size_t spelling_total = 0;
-  for (const uint32_t first : first_index) {
-    spelling_total += batch.feature(first, f).size();
+  for (const uint32_t g : listed) {
+    spelling_total += batch.feature(first_index[g], f).size();
   }
   batch_numbers.spellings.resize(spelling_total);
   size_t spelling_bytes = 0;
-  for (size_t g = 0; g < groups.size(); ++g) {
+  for (const uint32_t g : listed) {
     const uint32_t first = first_index[g];
     const GroupCounts counts{groups[g].rows, groups[g].errors,
                              batch.row_number[first]};
@@ -349,8 +418,13 @@ void SlicesAnalyzer::AddRows(const PredictionBatch& batch,
   p->rows += static_cast<int64_t>(batch.rows());
   for (size_t r = 0; r < batch.rows(); ++r)
     p->errors += batch.correct(r) ? 0 : 1;
+  // Rows added directly can give a closed partial new values (a chunk's
+  // own tally takes every value): what its board says would not hold.
+  p->board->Invalidate();
   for (size_t f = 0; f < batch.num_features; ++f) {
-    AddFeature(batch, f, &p->features[f]);
+    const bool settled = f < p->total_tracks.size() && p->total_tracks[f];
+    AddFeature(batch, f, settled ? p->total_tracks[f].get() : nullptr,
+               &p->features[f]);
   }
 }
 
@@ -365,6 +439,9 @@ void SlicesAnalyzer::MergeInto(const SlicesPartial& from,
     const FeatureTally& a = from.features[f];
     FeatureTally& b = into->features[f];
     MergeValues(a, &b, /*limited=*/true);
+    if (b.tracking_closed && !into->board->Published(f)) {
+      into->board->Publish(f, b.numeric_values);
+    }
     b.untracked.Add(a.untracked);
     b.missing.Add(a.missing);
     if (!a.all_numeric) b.all_numeric = false;

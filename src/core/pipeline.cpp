@@ -133,9 +133,9 @@ void Pipeline::Process(Work* work) const {
                    kRecordsPerStep, &work->raw, &work->batch, &work->status)) {
     return;
   }
-  for (const auto& analyzer : analyzers_) {
-    work->partials.push_back(analyzer->NewPartial());
-    analyzer->Add(work->batch, work->partials.back().get());
+  for (size_t i = 0; i < analyzers_.size(); ++i) {
+    work->partials.push_back(analyzers_[i]->NewPartialFor(*totals_[i]));
+    analyzers_[i]->Add(work->batch, work->partials.back().get());
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "errscope/byte_source.h"
+#include "errscope/writers.h"
 #include "test_util.h"
 
 namespace errscope {
@@ -309,6 +310,118 @@ TEST_CASE("slices: a tracked value is counted whole in a chunk with more "
     CHECK(g.errors == 307);
   }
   CHECK(found);
+}
+
+TEST_CASE("slices: chunks made for a settled total merge to the same total",
+          "[slices]") {
+  // The pipeline makes each chunk's partial for the running total: once a
+  // feature's total takes no more values, the chunk puts the numbers it
+  // does not track straight into (other). The total must come out exactly
+  // as from plain partials. "n" has 25,000 distinct numbers (it settles
+  // after a few chunks; later chunks bring tracked and untracked numbers,
+  // and text in the last ones, which makes it categorical); "m" has seven
+  // values and never settles.
+  std::string csv = "label,pred,n,m\n";
+  for (int i = 0; i < 60000; ++i) {
+    std::string n = std::to_string((i * 7919) % 25000) + ".5";
+    if (i % 97 == 0) n = "";
+    if (i > 57000 && i % 5 == 0) n = "N/A";
+    csv += (i % 3 == 0 ? "a,b," : "a,a,") + n + "," + std::to_string(i % 7) +
+           "\n";
+  }
+  auto input = DecodeCsv(csv, 64 << 10);
+  REQUIRE(input->batches.size() > 12);
+  const auto analyzer = MakeSlicesAnalyzer(input->settings);
+  // Plain partials.
+  auto plain = analyzer->NewPartial();
+  for (const auto& part : PartialPerBatch(*analyzer, *input)) {
+    analyzer->Merge(*part, plain.get());
+  }
+  // Partials made for the total, each `lag` chunks before the ones ahead
+  // of it are merged (the pipeline's chunks in flight): the first chunks
+  // are made before anything settles, the later ones after.
+  for (size_t lag : {0, 3}) {
+    INFO("lag " << lag);
+    auto total = analyzer->NewPartial();
+    std::vector<std::unique_ptr<Partial>> parts;
+    size_t merged = 0, settled_chunks = 0;
+    for (const PredictionBatch& batch : input->batches) {
+      parts.push_back(analyzer->NewPartialFor(*total));
+      analyzer->Add(batch, parts.back().get());
+      const auto& chunk = static_cast<const SlicesPartial&>(*parts.back());
+      if (chunk.features.at(0).tracking_closed) ++settled_chunks;
+      while (parts.size() - merged > lag) {
+        analyzer->Merge(*parts[merged++], total.get());
+      }
+    }
+    while (merged < parts.size()) analyzer->Merge(*parts[merged++], total.get());
+    // The chunks did take the short way (else this test proves nothing),
+    // and only for "n".
+    CHECK(settled_chunks > 5);
+    for (const auto& part : parts) {
+      CHECK_FALSE(static_cast<const SlicesPartial&>(*part)
+                      .features.at(1)
+                      .tracking_closed);
+    }
+    CHECK(analyzer->ToJson(*total) == analyzer->ToJson(*plain));
+    Report a, b;
+    REQUIRE(analyzer->Finish(*total, &a).ok());
+    REQUIRE(analyzer->Finish(*plain, &b).ok());
+    REQUIRE(a.slices);
+    CHECK(a.slices->features.at(0).kind == "categorical");
+    CHECK(WriteJsonReport(a) == WriteJsonReport(b));
+  }
+}
+
+TEST_CASE("slices: a total added to directly settles nothing for chunks",
+          "[slices]") {
+  // Rows added to a partial (not merged) can give it new values even once
+  // it takes no more from merges: chunks made for it after that must not
+  // rely on what it tracked.
+  std::string csv = "label,pred,n\n";
+  for (size_t i = 0; i < kMaxTrackedValues + 100; ++i) {
+    csv += "a,a," + std::to_string(i) + "\n";
+  }
+  auto input = DecodeCsv(csv, 1 << 20);
+  REQUIRE(input->batches.size() == 1);
+  const auto analyzer = MakeSlicesAnalyzer(input->settings);
+  auto total = analyzer->NewPartial();
+  {
+    auto part = analyzer->NewPartial();
+    analyzer->Add(input->batches.front(), part.get());
+    analyzer->Merge(*part, total.get());
+  }
+  auto settled = analyzer->NewPartialFor(*total);
+  const auto& hints = static_cast<const SlicesPartial&>(*settled).total_tracks;
+  REQUIRE(hints.size() == 1);
+  REQUIRE(hints[0] != nullptr);
+  CHECK(hints[0]->Contains(0));
+  CHECK_FALSE(hints[0]->Contains(kMaxTrackedValues + 50));
+  analyzer->Add(input->batches.front(), total.get());
+  auto after = analyzer->NewPartialFor(*total);
+  CHECK(static_cast<const SlicesPartial&>(*after).total_tracks.empty());
+  // A copy of a total starts with nothing settled.
+  const SlicesPartial copy = static_cast<const SlicesPartial&>(*total);
+  CHECK(copy.board->Read().empty());
+}
+
+TEST_CASE("slices: NumberSet holds exactly its numbers", "[slices]") {
+  std::vector<NumberCount> numbers;
+  for (int i = -500; i < 3000; i += 3) {
+    numbers.push_back({i * 0.25, {}, 0, 0});
+  }
+  numbers.push_back({-0.0, {}, 0, 0});
+  const NumberSet set(numbers);
+  int found = 0;
+  for (int i = -600; i < 3100; ++i) {
+    const bool in = i >= -500 && i < 3000 && (i + 500) % 3 == 0;
+    CHECK(set.Contains(i * 0.25) == (in || i == 0));
+    found += set.Contains(i * 0.25) ? 1 : 0;
+  }
+  CHECK(found == static_cast<int>(numbers.size()));  // 0 once, as -0.0
+  CHECK(set.Contains(-0.0));
+  CHECK_FALSE(set.Contains(0.1));
+  CHECK_FALSE(NumberSet({}).Contains(0));
 }
 
 TEST_CASE("slices: a feature is numeric when all numbers and many values",
