@@ -105,7 +105,7 @@ class ValueHistogram {
     bool operator==(const BinStats&) const = default;
   };
 
-  /// Counts `rows`. Sorts `rows` in place (GroupByValue): the caller's vector
+  /// Counts `rows`, leaving them unspecified (GroupByValue): the caller's vector
   /// doubles as scratch space, so nothing is allocated per row. Values are
   /// added in batches only (or as AddGroups): a per-value Add would touch
   /// the sorted buckets per row.
@@ -117,7 +117,7 @@ class ValueHistogram {
   /// The distinct values of finite `rows`, ascending, as one-value buckets
   /// (lo == hi == the value, its rows and errors, sum == lo * rows), and
   /// for each the smallest Row::index among its rows. -0.0 and 0.0 are one
-  /// value. Sorts `rows` (SortByValue).
+  /// value. Leaves `rows` unspecified: it is the sort's scratch space.
   static void GroupByValue(std::span<Row> rows,
                            std::vector<ValueBucket>* groups,
                            std::vector<uint32_t>* first_index);

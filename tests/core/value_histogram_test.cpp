@@ -411,7 +411,8 @@ TEST_CASE("GroupByValue: one bucket and the first index per distinct value",
       }
       std::vector<ValueBucket> groups;
       std::vector<uint32_t> first_index{42};  // replaced, not appended to
-      ValueHistogram::GroupByValue(rows, &groups, &first_index);
+      std::vector<Row> scratch = rows;  // GroupByValue leaves it unspecified
+      ValueHistogram::GroupByValue(scratch, &groups, &first_index);
       REQUIRE(groups.size() == expected.size());
       REQUIRE(first_index.size() == expected.size());
       size_t g = 0;
