@@ -366,6 +366,10 @@ void ValueHistogram::CompactAbove(size_t limit, size_t target) {
     }
   }
   buckets_.swap(out);
+  // The old list was the largest this histogram holds; the next merges
+  // need a fraction of it (memory: a long input would otherwise keep two
+  // lists of that size per histogram for good).
+  scratch_.buckets = std::vector<ValueBucket>();
 }
 
 double ValueHistogram::min() const {

@@ -49,6 +49,7 @@ class ChunkingReader : public RecordReader {
   std::vector<RecordSpan> records_;  ///< Scanned records not yet in a chunk.
   bool eof_ = false;
   bool finished_scan_ = false;
+  size_t last_read_ = size_t{1} << 20;  ///< Bytes the last read gave.
   /// A read error met after some whole records: they are returned as a
   /// chunk first (what --allow-partial reports on), the error next.
   Status deferred_error_;

@@ -9,6 +9,7 @@ namespace errscope {
 
 namespace {
 constexpr size_t kBlockSize = 1 << 20;
+constexpr size_t kMinRead = 64 << 10;
 
 /// The first byte after a byte order mark and whitespace; '\0' while `head`
 /// holds nothing else (or only part of the mark).
@@ -39,10 +40,17 @@ bool ChunkingReader::ReadBlock(Status* status) {
         source_name_));
     return false;
   }
-  pending_.resize(old_size + kBlockSize);
+  // The buffer is zero-filled before read() overwrites it: a pipe gives
+  // 64 KiB or less per read, so ask for about twice what the last read
+  // gave rather than a whole block (16 times the bytes read, zeroed, on
+  // stdin). Not a loop until the block is full: that would wait on a slow
+  // pipe with bytes already in hand.
+  const size_t ask = std::clamp(2 * last_read_, kMinRead, kBlockSize);
+  pending_.resize(old_size + ask);
   size_t got = 0;
-  bool ok = source_->Read(pending_.data() + old_size, kBlockSize, &got, status);
+  bool ok = source_->Read(pending_.data() + old_size, ask, &got, status);
   pending_.resize(old_size + (ok ? got : 0));
+  if (ok) last_read_ = got;
   if (ok && got == 0) eof_ = true;
   return ok;
 }
