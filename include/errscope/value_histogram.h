@@ -116,7 +116,8 @@ class ValueHistogram {
 
   /// The distinct values of finite `rows`, ascending, as one-value buckets
   /// (lo == hi == the value, its rows and errors, sum == lo * rows), and
-  /// for each the smallest Row::index among its rows. -0.0 and 0.0 are one
+  /// for each the smallest Row::index among its rows (unless `first_index`
+  /// is null: AddBatch needs no row's index). -0.0 and 0.0 are one
   /// value. Leaves `rows` unspecified: it is the sort's scratch space.
   static void GroupByValue(std::span<Row> rows,
                            std::vector<ValueBucket>* groups,

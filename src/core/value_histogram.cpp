@@ -278,11 +278,13 @@ void ValueHistogram::GroupByValue(std::span<Row> rows,
   // use made two.
   const std::span<const Row> sorted = SortedRows(rows);
   groups->clear();
-  first_index->clear();
   // Room for all rows to be distinct (a continuous column), trimmed below
   // when most repeat: growing the list copied it again and again.
   groups->reserve(rows.size());
-  first_index->reserve(rows.size());
+  if (first_index != nullptr) {
+    first_index->clear();
+    first_index->reserve(rows.size());
+  }
   for (size_t i = 0; i < sorted.size();) {
     const double v = sorted[i].value + 0.0;  // -0.0 == 0.0: one run
     int64_t n = 0, errors = 0;
@@ -292,7 +294,7 @@ void ValueHistogram::GroupByValue(std::span<Row> rows,
       first = std::min(first, sorted[i].index);
     }
     groups->push_back({v, v, n, errors, v * static_cast<double>(n)});
-    first_index->push_back(first);
+    if (first_index != nullptr) first_index->push_back(first);
   }
   if (groups->size() < rows.size() / 2) groups->shrink_to_fit();
 }
@@ -306,8 +308,7 @@ void ValueHistogram::AddBatch(std::span<Row> rows) {
   });
   const auto size = static_cast<size_t>(finite_end - rows.begin());
   std::vector<ValueBucket> groups;
-  thread_local std::vector<uint32_t> first_index;
-  GroupByValue(rows.first(size), &groups, &first_index);
+  GroupByValue(rows.first(size), &groups, /*first_index=*/nullptr);
   AddGroups(std::move(groups));
 }
 

@@ -427,6 +427,11 @@ TEST_CASE("GroupByValue: one bucket and the first index per distinct value",
         ++g;
       }
       CHECK(all_match);
+      // Without first indexes: the same groups.
+      std::vector<ValueBucket> without_index;
+      std::vector<Row> again = rows;
+      ValueHistogram::GroupByValue(again, &without_index, nullptr);
+      CHECK(without_index == groups);
       // AddGroups counts them as AddBatch counts the rows.
       ValueHistogram by_groups, by_batch;
       by_groups.AddGroups(groups);
