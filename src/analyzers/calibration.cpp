@@ -52,13 +52,14 @@ void from_json(const nlohmann::json& j, CalibrationPartial& p) {
   p.log_loss_sum = SumFromJson(j.at("log_loss_sum"));
 }
 
+UniformBinner::UniformBinner(size_t bins) : bins_(static_cast<double>(bins)) {
+  for (size_t i = 0; i <= bins; ++i) {
+    edges_.push_back(static_cast<double>(i) / bins_);
+  }
+}
+
 size_t UniformBin(double confidence, size_t bins) {
-  const auto b = static_cast<double>(bins);
-  auto i = static_cast<size_t>(std::clamp(std::floor(confidence * b), 0.0, b - 1));
-  // confidence * bins may round across an edge: compare with the edges.
-  while (i > 0 && confidence < static_cast<double>(i) / b) --i;
-  while (i + 1 < bins && confidence >= static_cast<double>(i + 1) / b) ++i;
-  return i;
+  return UniformBinner(bins).Bin(confidence);
 }
 
 namespace {
@@ -69,7 +70,9 @@ constexpr double kLogLossFloor = 1e-15;
 class CalibrationAnalyzer : public AnalyzerOf<CalibrationPartial> {
  public:
   explicit CalibrationAnalyzer(const AnalyzerSettings& settings)
-      : settings_(settings), bins_(settings.options.calibration_bins) {}
+      : settings_(settings),
+        bins_(settings.options.calibration_bins),
+        binner_(bins_) {}
 
  protected:
   void AddRows(const PredictionBatch& batch,
@@ -109,6 +112,7 @@ class CalibrationAnalyzer : public AnalyzerOf<CalibrationPartial> {
 
   AnalyzerSettings settings_;
   size_t bins_;
+  UniformBinner binner_;
 };
 
 double CalibrationAnalyzer::LabelProbability(const PredictionBatch& batch,
@@ -158,13 +162,15 @@ void CalibrationAnalyzer::AddRows(const PredictionBatch& batch,
     const double c = batch.confidence[r];
     if (std::isnan(c)) continue;
     const bool correct = batch.correct(r);
-    const size_t bin = UniformBin(c, bins_);
+    const size_t bin = binner_.Bin(c);
     ++p->rows[bin];
     p->correct[bin] += correct ? 1 : 0;
     p->confidence_sum[bin].Add(c);
     values.push_back({c, !correct});
-    if (!correct && c >= high) ++p->high_confidence_errors;
-    if (correct && c < kLowConfidence) ++p->low_confidence_correct;
+    // Counted without branches: which rows count is data, not pattern.
+    p->high_confidence_errors += static_cast<int64_t>(!correct & (c >= high));
+    p->low_confidence_correct +=
+        static_cast<int64_t>(correct & (c < kLowConfidence));
   }
   p->confidences.AddBatch(values);
 }

@@ -104,6 +104,33 @@ TEST_CASE("calibration: UniformBin compares with the edges i/bins",
   CHECK(UniformBin(0.999, 1) == 0);
 }
 
+TEST_CASE("calibration: UniformBinner counts the edges i/bins at or below",
+          "[calibration]") {
+  // By definition: the bin is the number of interior edges k/bins <= c.
+  // Values at, just below and just above every edge, and a spread between.
+  for (size_t bins : {1, 2, 3, 7, 10, 15, 100, 1000}) {
+    const UniformBinner binner(bins);
+    std::vector<double> values = {0.0, 1.0, 1e-300, std::nextafter(1.0, 0.0)};
+    for (size_t k = 0; k <= bins; ++k) {
+      const double edge = static_cast<double>(k) / static_cast<double>(bins);
+      values.push_back(edge);
+      values.push_back(std::nextafter(edge, 0.0));
+      values.push_back(std::nextafter(edge, 1.0));
+    }
+    for (int i = 0; i <= 997; ++i) values.push_back(i / 997.0);
+    for (double c : values) {
+      if (c < 0 || c > 1) continue;
+      size_t expected = 0;
+      for (size_t k = 1; k < bins; ++k) {
+        if (c >= static_cast<double>(k) / static_cast<double>(bins)) ++expected;
+      }
+      INFO("bins " << bins << " confidence " << c);
+      REQUIRE(binner.Bin(c) == expected);
+      REQUIRE(UniformBin(c, bins) == expected);
+    }
+  }
+}
+
 TEST_CASE("calibration: the confidence summary", "[calibration]") {
   Report report = Calibrate(kNineRows);
   REQUIRE(report.confidence_summary);
