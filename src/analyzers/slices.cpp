@@ -138,8 +138,11 @@ NumberSet::NumberSet(const std::vector<NumberCount>& numbers) {
   slots_.assign(size_t{1} << bits, kEmpty);
   mask_ = slots_.size() - 1;
   shift_ = 64 - bits;
+  filter_.assign((size_t{1} << kFilterBits) / 64, 0);
   for (const NumberCount& n : numbers) {
     const uint64_t key = std::bit_cast<uint64_t>(n.value + 0.0);
+    const size_t bit = FilterBit(key);
+    filter_[bit / 64] |= uint64_t{1} << (bit % 64);
     size_t at = Home(key);
     while (slots_[at] != kEmpty && slots_[at] != key) at = (at + 1) & mask_;
     slots_[at] = key;

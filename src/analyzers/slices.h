@@ -93,12 +93,17 @@ inline constexpr size_t kMaxTrackedBytes = size_t{64} << 20;
 /// A set of finite numbers (-0.0 as 0.0), for lookups of many numbers that
 /// are mostly absent: open addressing on the values' bits, at most half
 /// full. (A walk of two sorted lists branched unpredictably at every step:
-/// three times slower.)
+/// three times slower.) In front of it, a 16 KiB bit filter that stays in
+/// the first-level cache: most absent numbers are turned away there,
+/// without touching the table (a quarter megabyte for 10,000 numbers; the
+/// miss to reach it was a quarter of a chunk's feature loop).
 class NumberSet {
  public:
   explicit NumberSet(const std::vector<NumberCount>& numbers);
   bool Contains(double value) const {
     const uint64_t bits = std::bit_cast<uint64_t>(value + 0.0);
+    const size_t bit = FilterBit(bits);
+    if ((filter_[bit / 64] >> (bit % 64) & 1) == 0) return false;
     for (size_t at = Home(bits);; at = (at + 1) & mask_) {
       if (slots_[at] == bits) return true;
       if (slots_[at] == kEmpty) return false;
@@ -113,6 +118,14 @@ class NumberSet {
     // differ most in their low mantissa bits).
     return static_cast<size_t>((bits * 0x9E3779B97F4A7C15u) >> shift_);
   }
+  static constexpr int kFilterBits = 17;
+  /// Another multiplier than Home's: a number's filter bit and its slot
+  /// are chosen independently.
+  static size_t FilterBit(uint64_t bits) {
+    return static_cast<size_t>((bits * 0xC2B2AE3D27D4EB4Fu) >>
+                               (64 - kFilterBits));
+  }
+  std::vector<uint64_t> filter_;
   std::vector<uint64_t> slots_;
   size_t mask_ = 0;
   int shift_ = 0;

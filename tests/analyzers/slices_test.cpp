@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <cmath>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -422,6 +424,29 @@ TEST_CASE("slices: NumberSet holds exactly its numbers", "[slices]") {
   CHECK(set.Contains(-0.0));
   CHECK_FALSE(set.Contains(0.1));
   CHECK_FALSE(NumberSet({}).Contains(0));
+}
+
+TEST_CASE("slices: NumberSet of 10,000 numbers against a std::set",
+          "[slices]") {
+  // As many numbers as a running total tracks: its bit filter is then
+  // crowded, and every number the filter lets through must still be
+  // looked up.
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(-1e6, 1e6);
+  std::vector<NumberCount> numbers;
+  std::set<double> reference;
+  while (reference.size() < 10000) {
+    const double v = std::round(uniform(random) * 100) / 100;
+    if (reference.insert(v).second) numbers.push_back({v, {}, 0, 0});
+  }
+  const NumberSet set(numbers);
+  for (const double v : reference) CHECK(set.Contains(v));
+  int mismatches = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const double v = std::round(uniform(random) * 100) / 100;
+    if (set.Contains(v) != (reference.count(v) == 1)) ++mismatches;
+  }
+  CHECK(mismatches == 0);
 }
 
 TEST_CASE("slices: a feature is numeric when all numbers and many values",
