@@ -87,7 +87,10 @@ class Pipeline {
   void MergeResult(const Work& work);
   Status RunInline();
   Status RunThreaded(unsigned threads);
-  void WorkerLoop();
+  /// Reads a chunk (one worker at a time, in input order, while fewer than
+  /// `window` are in flight), processes it and merges what is finished,
+  /// until the input ends or a chunk fails.
+  void WorkerLoop(size_t window);
   /// Merges the finished chunks at the front of in_flight_; `lock` holds
   /// mutex_ on entry and on return.
   void MergeFinished(std::unique_lock<std::mutex>& lock);
@@ -100,14 +103,18 @@ class Pipeline {
   std::vector<std::unique_ptr<Partial>> totals_;
   InputTally tally_;
 
-  // Threaded mode: chunks waiting for a worker, and the hand-back.
+  // Threaded mode. Each worker reads the chunk it processes: the bytes
+  // read(2) copies are then in that core's cache when it parses them
+  // (profiled: with a reading thread handing chunks to workers, parsing
+  // and decoding took 15% more CPU than with one thread).
   std::mutex mutex_;
-  std::condition_variable work_ready_;
-  std::deque<Work*> queue_;
-  bool stopping_ = false;
+  bool reading_ = false;     ///< A worker is reading a chunk.
+  bool input_done_ = false;  ///< The input ended, or a read failed.
+  Status read_status_;       ///< Written by the reading worker only.
   /// Chunks read and not yet merged, oldest first.
   std::deque<std::unique_ptr<Work>> in_flight_;
-  std::condition_variable room_;  ///< in_flight_ shrank, or a chunk failed.
+  /// in_flight_ shrank, a read ended, or a chunk failed.
+  std::condition_variable room_;
   bool merging_ = false;
   bool failed_ = false;
   Status status_;  ///< The first failed chunk's, in chunk order.
@@ -163,17 +170,40 @@ Status Pipeline::RunInline() {
   }
 }
 
-void Pipeline::WorkerLoop() {
+void Pipeline::WorkerLoop(size_t window) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;
-    Work* work = queue_.front();
-    queue_.pop_front();
+    room_.wait(lock, [&] {
+      return input_done_ || failed_ ||
+             (!reading_ && in_flight_.size() < window);
+    });
+    // Chunks in flight are finished and merged by the workers that read
+    // them; whichever finishes last merges the rest.
+    if (input_done_ || failed_) return;
+    reading_ = true;
+    std::unique_ptr<Work> work;
+    if (!spare_work_.empty()) {
+      work = std::move(spare_work_.back());
+      spare_work_.pop_back();
+    }
     lock.unlock();
-    Process(work);
+    if (!work) work = std::make_unique<Work>();
+    const bool read = reader_.NextChunk(&work->chunk, &read_status_);
+    work->bytes_read = reader_.raw_bytes_read();
     lock.lock();
-    work->done = true;
+    reading_ = false;
+    room_.notify_all();  // the next worker may read
+    if (!read) {
+      input_done_ = true;
+      spare_work_.push_back(std::move(work));
+      return;
+    }
+    Work* mine = work.get();
+    in_flight_.push_back(std::move(work));
+    lock.unlock();
+    Process(mine);
+    lock.lock();
+    mine->done = true;
     MergeFinished(lock);
   }
 }
@@ -204,45 +234,19 @@ void Pipeline::MergeFinished(std::unique_lock<std::mutex>& lock) {
 }
 
 Status Pipeline::RunThreaded(unsigned threads) {
-  std::vector<std::thread> workers;
-  for (unsigned i = 0; i < threads; ++i) {
-    workers.emplace_back([this] { WorkerLoop(); });
-  }
   // At most `window` chunks are read but not yet merged, so memory does not
   // grow with the input.
   const size_t window = 2 * static_cast<size_t>(threads) + 1;
-  Status read_status;
-  for (;;) {
-    std::unique_ptr<Work> work;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!spare_work_.empty()) {
-        work = std::move(spare_work_.back());
-        spare_work_.pop_back();
-      }
-    }
-    if (!work) work = std::make_unique<Work>();
-    if (!reader_.NextChunk(&work->chunk, &read_status)) break;
-    work->bytes_read = reader_.raw_bytes_read();
-    std::unique_lock<std::mutex> lock(mutex_);
-    room_.wait(lock, [&] { return failed_ || in_flight_.size() < window; });
-    if (failed_) break;
-    queue_.push_back(work.get());
-    in_flight_.push_back(std::move(work));
-    lock.unlock();
-    work_ready_.notify_one();
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) {
+    workers.emplace_back([this, window] { WorkerLoop(window); });
   }
-  std::unique_lock<std::mutex> lock(mutex_);
-  // An error in a chunk comes before a read error further on, so wait for
-  // the chunks already read before deciding which to report.
-  room_.wait(lock, [&] { return failed_ || in_flight_.empty(); });
-  stopping_ = true;
-  queue_.clear();  // chunks not started are dropped
-  lock.unlock();
-  work_ready_.notify_all();
+  WorkerLoop(window);  // this thread is one of the workers
   for (std::thread& t : workers) t.join();
-  in_flight_.clear();
-  return failed_ ? status_ : ReadFailed(read_status);
+  // An error in a chunk comes before a read error further on: the chunks
+  // read before it were all finished and merged, or one of them failed.
+  in_flight_.clear();  // chunks after a failed one
+  return failed_ ? status_ : ReadFailed(read_status_);
 }
 
 Status Pipeline::Run(unsigned threads) {

@@ -416,7 +416,8 @@ bool CsvReader::ParseRecords(const Chunk& chunk, size_t first, size_t count,
   };
   for (size_t i = first; i < first + count; ++i) {
     const RecordSpan& span = chunk.records[i];
-    std::string_view* row = batch->cells.data() + batch->lines.size() * columns;
+    std::string_view* row =
+        batch->cells.data() + batch->lines.size() * columns;
     size_t fields = SplitWithoutQuotes(chunk.data.data(), span.begin,
                                        ContentEnd(chunk.data, span),
                                        chunk.data.size(), delimiter(), row,

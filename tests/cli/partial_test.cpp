@@ -92,5 +92,38 @@ TEST_CASE("partial: a truncated gzip fails, or is reported as partial",
   CHECK(json::parse(complete.out)["input"]["partial_error"].is_null());
 }
 
+TEST_CASE("partial: a bad row before a read error is the error reported",
+          "[partial]") {
+  // The bad row (line 702) is in an early chunk and the read fails many
+  // chunks later: whichever thread reads or decodes what, the row comes
+  // first in the input, so it is the error (with or without
+  // --allow-partial).
+  std::string csv = "label,pred,confidence\n";
+  for (int64_t i = 0; i < 200000; ++i) {
+    csv += i == 700 ? "a,b,7\n"
+                    : fmt::format("{},b,0.{}\n", i % 3 == 0 ? "a" : "b",
+                                  (i * 7919) % 1000);
+  }
+  const std::string whole = Gzip(csv);
+  TempDir dir;
+  const std::string path =
+      dir.Write("bad_then_cut.csv.gz", whole.substr(0, whole.size() / 2));
+  for (const char* threads : {"1", "2", "5"}) {
+    for (const char* chunk : {"2097152", "3000"}) {
+      for (const bool partial : {false, true}) {
+        INFO(threads << " threads, chunks of " << chunk << ", partial "
+                     << partial);
+        std::vector<std::string> args = {"analyze", path, "--threads", threads,
+                                         "--chunk-bytes", chunk};
+        if (partial) args.push_back("--allow-partial");
+        const CliResult r = RunCli(args);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Contains("bad_then_cut.csv.gz:702:"));
+        CHECK_THAT(r.err, !Contains("truncated"));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace errscope::test

@@ -248,8 +248,9 @@ TEST_CASE("csv: a row with the wrong number of fields", "[csv][error]") {
   CHECK_THAT(ParseError("a,b\n1,2,3\n"), Contains("t.csv:2: 3 fields, header has 2"));
   CHECK_THAT(ParseError("a,b\n1\n"), Contains("t.csv:2: 1 field, header has 2"));
   // Fields past the header's count are counted, not only noticed.
-  CHECK_THAT(ParseError("a,b\n1,2\n1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n"),
-             Contains("t.csv:3: 17 fields, header has 2"));
+  CHECK_THAT(
+      ParseError("a,b\n1,2\n1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n"),
+      Contains("t.csv:3: 17 fields, header has 2"));
   CHECK_THAT(ParseError("a,b\n1,2,,,,\r\n"),
              Contains("t.csv:2: 6 fields, header has 2"));
   // A record with a quote takes the quote-aware path: counted alike.
