@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "analyzers/feature_cells.h"
 #include "errscope/class_index.h"
 #include "errscope/proportion.h"
 #include "errscope/significance.h"
@@ -51,14 +52,6 @@ void to_json(nlohmann::json& j, const SlicesPartial& p) {
 }
 
 namespace {
-
-/// A finite number, or false for text (NaN and infinity are text: they
-/// cannot be binned).
-bool ParseFiniteNumber(std::string_view cell, double* value) {
-  if (!ParseNumber(cell, value) || !std::isfinite(*value)) return false;
-  *value += 0.0;  // -0.0 -> 0.0
-  return true;
-}
 
 /// Copies `text` to `out`, which has room for it. Inline for the few bytes
 /// of a number, where a call to memcpy costs more than the copy.
@@ -178,21 +171,6 @@ namespace {
 
 constexpr double kFalseDiscoveryRate = 0.05;
 
-/// Adds a cell's counts to a chunk's tally. A chunk's partial counts every
-/// distinct value it meets (bounded by the chunk's size): were it to stop at
-/// kMaxTrackedValues, the rows of a value that the running total tracks but
-/// that this chunk meets late would land in (other), and the total would
-/// report that value with too few rows.
-void CountInChunk(std::string_view value, const GroupCounts& counts,
-                  FeatureTally* tally) {
-  const uint64_t hash = HashText(value);
-  if (GroupCounts* known = tally->values.FindHashed(value, hash)) {
-    known->Add(counts);
-  } else {
-    tally->values.Insert(value, hash, counts);
-  }
-}
-
 /// A value of `from` that `into` does not track yet.
 struct NewValue {
   std::string_view text;
@@ -216,8 +194,21 @@ void MergeValues(const FeatureTally& from, FeatureTally* into, bool limited) {
   std::vector<NewValue> fresh;
   // Numbers: a join of two lists sorted by value.
   std::vector<NumberCount>& known = into->numeric_values;
+  // A chunk made for a closed total lists only the few numbers it tracks:
+  // those are looked up, not found by a walk of its 10,000 (profiled: the
+  // walks were 2% of an analysis with two continuous columns).
+  const bool look_up = from.numeric_values.size() * 16 < known.size();
   size_t i = 0;
   for (const NumberCount& n : from.numeric_values) {
+    if (look_up) {
+      i = static_cast<size_t>(
+          std::lower_bound(known.begin() + static_cast<std::ptrdiff_t>(i),
+                           known.end(), n.value,
+                           [](const NumberCount& k, double v) {
+                             return k.value < v;
+                           }) -
+          known.begin());
+    }
     while (i < known.size() && known[i].value < n.value) ++i;
     if (i < known.size() && known[i].value == n.value) {
       NumberCount& k = known[i];
@@ -338,28 +329,12 @@ class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
 void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
                                 const NumberSet* total_tracks,
                                 FeatureTally* tally) const {
-  std::vector<ValueHistogram::Row> numbers;
-  numbers.reserve(batch.rows());
   bool all_numeric = tally->all_numeric;
-  for (size_t r = 0; r < batch.rows(); ++r) {
-    const std::string_view cell = batch.feature(r, f);
-    const bool wrong = !batch.correct(r);
-    if (cell.empty()) {
-      tally->missing.Add({1, wrong ? 1 : 0, batch.row_number[r]});
-      continue;
-    }
-    double value = 0;
-    if (ParseFiniteNumber(cell, &value)) {
-      numbers.push_back({value, wrong, static_cast<uint32_t>(r)});
-    } else {
-      CountInChunk(cell, {1, wrong ? 1 : 0, batch.row_number[r]}, tally);
-      all_numeric = false;  // categorical from now on
-    }
-  }
   // The chunk's distinct numbers, each named by its first row.
-  std::vector<ValueBucket> groups;
-  std::vector<uint32_t> first_index;
-  ValueHistogram::GroupByValue(numbers, &groups, &first_index);
+  ChunkNumbers numbers;
+  CountFeatureCells(batch, f, tally, &all_numeric, &numbers);
+  std::vector<ValueBucket>& groups = numbers.groups;
+  const std::vector<uint32_t>& first_index = numbers.first_index;
   // The groups to list, each with its spelling and first row: all of them,
   // or, when the total takes no new value, only those it tracks (their
   // counts go to it). The rest go to `untracked`, as the merge would put

@@ -6,48 +6,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "errscope/plain_decimal.h"
+
 namespace errscope {
-
-namespace {
-
-/// Plain decimals of at most 15 digits ("0.734521", "-12", "51982.06"), the
-/// common case, without from_chars: the digits form an integer m < 10^15 <
-/// 2^53 and 10^k is exact for k <= 15, so m / 10^k is one correctly rounded
-/// division, the same double from_chars gives (Clinger's fast path).
-/// Returns false, leaving the rest to from_chars, for anything else.
-bool ParsePlainDecimal(std::string_view text, double* value) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
-                                      1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15};
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  const bool negative = p != end && *p == '-';
-  if (negative) ++p;
-  // Two tight digit loops (before and after the point) rather than one
-  // loop that tests for the point at every byte: this runs for every
-  // number of every row.
-  uint64_t mantissa = 0;
-  auto digits_from = [&](const char* from) {
-    for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
-      mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
-    }
-    return static_cast<size_t>(p - from);
-  };
-  const size_t int_digits = digits_from(p);
-  size_t fraction_digits = 0;
-  if (p != end && *p == '.' && int_digits > 0) {
-    ++p;
-    fraction_digits = digits_from(p);
-    if (fraction_digits == 0) return false;  // "5." is left to from_chars
-  }
-  const size_t digits = int_digits + fraction_digits;
-  if (p != end || digits == 0 || digits > 15) return false;
-  const double magnitude = static_cast<double>(mantissa) / kPow10[fraction_digits];
-  *value = negative ? -magnitude : magnitude;
-  return true;
-}
-
-}  // namespace
 
 bool ParseNumber(std::string_view text, double* value) {
   if (ParsePlainDecimal(text, value)) return true;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "errscope/plain_decimal.h"
 #include "errscope/prediction_batch.h"
 
 namespace errscope {
@@ -52,6 +53,24 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// The common probability cell, inline: an unsigned plain decimal
+/// (ParsePlainDigits: "0.734521", "1", "0.5") in [0, 1], the same double
+/// ParseNumber gives. The range is checked on the digits (m <= 10^k), so
+/// that no branch waits for the division (profiled: the checks on the
+/// parsed value were a third of the cost of a probability). False for
+/// anything else, valid or not.
+inline bool ParsePlainUnit(std::string_view cell, double* value) {
+  uint64_t mantissa = 0;
+  size_t k = 0;
+  if (!ParsePlainDigits(cell.data(), cell.data() + cell.size(), &mantissa,
+                        &k) ||
+      mantissa > static_cast<uint64_t>(kExactPow10[k])) {
+    return false;
+  }
+  *value = static_cast<double>(mantissa) / kExactPow10[k];
+  return true;
+}
+
 class Decoder {
  public:
   Decoder(const RawBatch& raw, const ColumnMapping& mapping,
@@ -68,7 +87,13 @@ class Decoder {
   bool DecodeRow(size_t r, Status* status);
   /// Parses a probability-like cell: a finite number in [0, 1].
   bool ParseUnit(std::string_view cell, int column, int64_t line,
-                 const char* what, double* value, Status* status) const;
+                 const char* what, double* value, Status* status) const {
+    return ParsePlainUnit(cell, value) ||
+           ParseOtherUnit(cell, column, line, what, value, status);
+  }
+  /// ParseUnit of what ParsePlainUnit does not take, errors included.
+  bool ParseOtherUnit(std::string_view cell, int column, int64_t line,
+                      const char* what, double* value, Status* status) const;
   /// Reads the row's probabilities into probs_; false on error.
   bool ReadProbabilities(size_t r, int64_t line, Status* status);
   bool Skip(int64_t line, const char* what, int column, Status* status);
@@ -88,9 +113,9 @@ class Decoder {
   int32_t negative_id_ = -1;
 };
 
-bool Decoder::ParseUnit(std::string_view cell, int column, int64_t line,
-                        const char* what, double* value,
-                        Status* status) const {
+bool Decoder::ParseOtherUnit(std::string_view cell, int column,
+                             int64_t line, const char* what, double* value,
+                             Status* status) const {
   if (!ParseNumber(cell, value)) {
     *status = Status::Error(
         Location(line, column) +
