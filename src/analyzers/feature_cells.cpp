@@ -133,7 +133,7 @@ void ToChunkNumbers(const std::vector<NumberGroup>& groups, ChunkNumbers* out) {
 
 void CountFeatureCells(const PredictionBatch& batch, size_t f,
                        FeatureTally* tally, bool* all_numeric,
-                       ChunkNumbers* numbers) {
+                       ChunkNumbers* numbers, bool group_numbers) {
   // One per thread: its table is reused chunk after chunk.
   thread_local CellCounter counter(kCounterCapacity);
   counter.Clear();
@@ -187,6 +187,13 @@ void CountFeatureCells(const PredictionBatch& batch, size_t f,
     }
   }
   tally->missing.Add(missing);
+  numbers->rows.clear();
+  if (counted.empty() && !group_numbers) {
+    numbers->groups.clear();
+    numbers->first_index.clear();
+    numbers->rows = std::move(parsed);
+    return;
+  }
   if (counted.empty()) {
     ValueHistogram::GroupByValue(parsed, &numbers->groups,
                                  &numbers->first_index);

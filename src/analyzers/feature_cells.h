@@ -29,6 +29,9 @@ struct ChunkNumbers {
   std::vector<ValueBucket> groups;
   /// Per group, the smallest row index (in the batch) holding its value.
   std::vector<uint32_t> first_index;
+  /// Without grouping (CountFeatureCells' `group_numbers` false): the
+  /// numbers one by one, in no particular order, and no groups.
+  std::vector<ValueHistogram::Row> rows;
 };
 
 /// Counts the cells of feature `f` in `batch`: empty ones in
@@ -39,9 +42,11 @@ struct ChunkNumbers {
 /// counted by spelling (CellCounter), and each spelling parsed once; the
 /// rest are parsed one by one and their numbers sorted. Which one a chunk
 /// takes is decided on its first rows, so the cost of trying the counter
-/// on a continuous column is bounded.
+/// on a continuous column is bounded. Without `group_numbers`, numbers
+/// parsed one by one are left in numbers->rows instead of grouped (those
+/// of the counter are still grouped).
 void CountFeatureCells(const PredictionBatch& batch, size_t f,
                        FeatureTally* tally, bool* all_numeric,
-                       ChunkNumbers* numbers);
+                       ChunkNumbers* numbers, bool group_numbers = true);
 
 }  // namespace errscope

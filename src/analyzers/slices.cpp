@@ -146,25 +146,34 @@ void TrackedNumbersBoard::Publish(size_t feature,
                                   const std::vector<NumberCount>& tracked) {
   auto numbers = std::make_shared<const NumberSet>(tracked);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (numbers_.size() <= feature) numbers_.resize(feature + 1);
-  if (!numbers_[feature]) numbers_[feature] = std::move(numbers);
+  std::vector<Numbers>& published = settled_.numbers;
+  if (published.size() <= feature) published.resize(feature + 1);
+  if (!published[feature]) published[feature] = std::move(numbers);
 }
 
 bool TrackedNumbersBoard::Published(size_t feature) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return feature < numbers_.size() && numbers_[feature] != nullptr;
+  return feature < settled_.numbers.size() &&
+         settled_.numbers[feature] != nullptr;
 }
 
-std::vector<TrackedNumbersBoard::Numbers> TrackedNumbersBoard::Read() const {
+void TrackedNumbersBoard::PublishCells(size_t feature, Cells cells) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (invalid_) return;
+  if (settled_.cells.size() <= feature) settled_.cells.resize(feature + 1);
+  settled_.cells[feature] = std::move(cells);
+}
+
+TrackedNumbersBoard::Settled TrackedNumbersBoard::Read() const {
   std::lock_guard<std::mutex> lock(mutex_);
   if (invalid_) return {};
-  return numbers_;
+  return settled_;
 }
 
 void TrackedNumbersBoard::Invalidate() {
   std::lock_guard<std::mutex> lock(mutex_);
   invalid_ = true;
-  numbers_.clear();
+  settled_ = Settled();
 }
 
 namespace {
@@ -289,70 +298,55 @@ void MergeValues(const FeatureTally& from, FeatureTally* into, bool limited) {
   if (limited && from.tracking_closed) into->tracking_closed = true;
 }
 
-class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
- public:
-  explicit SlicesAnalyzer(const AnalyzerSettings& settings)
-      : settings_(settings) {}
-
- protected:
-  void AddRows(const PredictionBatch& batch, SlicesPartial* p) const override;
-  void MergeInto(const SlicesPartial& from, SlicesPartial* into) const override;
-  Status FinishInto(const SlicesPartial& partial,
-                    Report* report) const override;
-
- private:
-  std::unique_ptr<SlicesPartial> PartialFor(
-      const SlicesPartial& total) const override {
-    auto p = std::make_unique<SlicesPartial>();
-    p->total_tracks = total.board->Read();
-    return p;
-  }
-  /// `total_tracks`: the numbers the running total tracks for good, or
-  /// null (see TrackedNumbersBoard).
-  void AddFeature(const PredictionBatch& batch, size_t f,
-                  const NumberSet* total_tracks,
-                  FeatureTally* tally) const;
-  /// The groups of one feature, without their statistics.
-  FeatureSlices Groups(const FeatureTally& tally,
-                       const std::string& name) const;
-  std::vector<SliceGroup> NumericGroups(const FeatureTally& tally) const;
-  std::vector<SliceGroup> CategoricalGroups(const FeatureTally& tally) const;
-  bool IsNumeric(const FeatureTally& tally) const {
-    const size_t distinct =
-        tally.tracked() + (tally.untracked.rows > 0 ? 1 : 0);
-    return tally.all_numeric && distinct > settings_.options.max_categories;
-  }
-
-  AnalyzerSettings settings_;
+/// What a running total has settled for good about one feature, for the
+/// chunks still to be counted (see TrackedNumbersBoard); null: nothing.
+struct SettledFeature {
+  const NumberSet* tracks = nullptr;
+  const BucketCells* cells = nullptr;
 };
 
-void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
-                                const NumberSet* total_tracks,
-                                FeatureTally* tally) const {
-  bool all_numeric = tally->all_numeric;
-  // The chunk's distinct numbers, each named by its first row.
-  ChunkNumbers numbers;
-  CountFeatureCells(batch, f, tally, &all_numeric, &numbers);
-  std::vector<ValueBucket>& groups = numbers.groups;
+/// For numbers left ungrouped (numbers->rows): groups those `tracks` holds
+/// into numbers->groups, and counts the rest in `untracked`, as the
+/// merge would.
+void GroupTracked(const NumberSet& tracks, ChunkNumbers* numbers,
+                  FeatureTally* tally) {
+  std::vector<ValueHistogram::Row> tracked;
+  GroupCounts untracked;
+  for (const ValueHistogram::Row& r : numbers->rows) {
+    if (tracks.Contains(r.value)) {
+      tracked.push_back(r);
+    } else {
+      ++untracked.rows;
+      untracked.errors += r.is_error ? 1 : 0;
+    }
+  }
+  if (untracked.rows > 0) {
+    tally->untracked.Add(untracked);
+    tally->tracking_closed = true;  // a value refused: none taken later
+  }
+  ValueHistogram::GroupByValue(tracked, &numbers->groups,
+                               &numbers->first_index);
+}
+
+/// Lists the chunk's numbers in the tally's values, each with its spelling
+/// and first row: all of them, or, when the total takes no new value
+/// (`tracks`), only those it tracks (their counts go to it). The rest go
+/// to `untracked`, as the merge would put them: their spellings and first
+/// rows would never be read.
+void ListNumbers(const PredictionBatch& batch, size_t f,
+                 const ChunkNumbers& numbers, const NumberSet* tracks,
+                 FeatureTally* tally) {
+  const std::vector<ValueBucket>& groups = numbers.groups;
   const std::vector<uint32_t>& first_index = numbers.first_index;
-  // The groups to list, each with its spelling and first row: all of them,
-  // or, when the total takes no new value, only those it tracks (their
-  // counts go to it). The rest go to `untracked`, as the merge would put
-  // them: their spellings and first rows would never be read.
   std::vector<uint32_t> listed;
   listed.reserve(groups.size());
-  if (total_tracks == nullptr) {
-    for (size_t g = 0; g < groups.size(); ++g) {
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (tracks == nullptr || !numbers.rows.empty() ||
+        tracks->Contains(groups[g].lo)) {
       listed.push_back(static_cast<uint32_t>(g));
-    }
-  } else {
-    for (size_t g = 0; g < groups.size(); ++g) {
-      if (total_tracks->Contains(groups[g].lo)) {
-        listed.push_back(static_cast<uint32_t>(g));
-      } else {
-        tally->untracked.Add({groups[g].rows, groups[g].errors});
-        tally->tracking_closed = true;  // a value refused: none taken later
-      }
+    } else {
+      tally->untracked.Add({groups[g].rows, groups[g].errors});
+      tally->tracking_closed = true;  // a value refused: none taken later
     }
   }
   FeatureTally batch_numbers;
@@ -382,11 +376,62 @@ void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
   } else {
     MergeValues(batch_numbers, tally, /*limited=*/false);
   }
+}
+
+class SlicesAnalyzer : public AnalyzerOf<SlicesPartial> {
+ public:
+  explicit SlicesAnalyzer(const AnalyzerSettings& settings)
+      : settings_(settings) {}
+
+ protected:
+  void AddRows(const PredictionBatch& batch, SlicesPartial* p) const override;
+  void MergeInto(const SlicesPartial& from, SlicesPartial* into) const override;
+  Status FinishInto(const SlicesPartial& partial,
+                    Report* report) const override;
+
+ private:
+  std::unique_ptr<SlicesPartial> PartialFor(
+      const SlicesPartial& total) const override {
+    auto p = std::make_unique<SlicesPartial>();
+    p->total_settled = total.board->Read();
+    return p;
+  }
+  void AddFeature(const PredictionBatch& batch, size_t f,
+                  const SettledFeature& settled, FeatureTally* tally) const;
+  /// The groups of one feature, without their statistics.
+  FeatureSlices Groups(const FeatureTally& tally,
+                       const std::string& name) const;
+  std::vector<SliceGroup> NumericGroups(const FeatureTally& tally) const;
+  std::vector<SliceGroup> CategoricalGroups(const FeatureTally& tally) const;
+  bool IsNumeric(const FeatureTally& tally) const {
+    const size_t distinct =
+        tally.tracked() + (tally.untracked.rows > 0 ? 1 : 0);
+    return tally.all_numeric && distinct > settings_.options.max_categories;
+  }
+
+  AnalyzerSettings settings_;
+};
+
+void SlicesAnalyzer::AddFeature(const PredictionBatch& batch, size_t f,
+                                const SettledFeature& settled,
+                                FeatureTally* tally) const {
+  bool all_numeric = tally->all_numeric;
+  // A column whose running total tracks no new value and has coarse
+  // buckets (a continuous one): its numbers are not grouped by value, only
+  // those the total tracks (AddBatchWithin counts the rest).
+  const bool within = settled.tracks != nullptr && settled.cells != nullptr;
+  ChunkNumbers numbers;
+  CountFeatureCells(batch, f, tally, &all_numeric, &numbers,
+                    /*group_numbers=*/!within);
+  if (!numbers.rows.empty()) GroupTracked(*settled.tracks, &numbers, tally);
+  ListNumbers(batch, f, numbers, settled.tracks, tally);
   tally->all_numeric = all_numeric;
-  if (all_numeric) {
-    tally->numbers.AddGroups(std::move(groups));
-  } else {
+  if (!all_numeric) {
     tally->numbers = ValueHistogram();
+  } else if (!numbers.rows.empty()) {
+    tally->numbers.AddBatchWithin(numbers.rows, *settled.cells);
+  } else {
+    tally->numbers.AddGroups(std::move(numbers.groups));
   }
 }
 
@@ -399,10 +444,12 @@ void SlicesAnalyzer::AddRows(const PredictionBatch& batch,
   // Rows added directly can give a closed partial new values (a chunk's
   // own tally takes every value): what its board says would not hold.
   p->board->Invalidate();
+  const TrackedNumbersBoard::Settled& board = p->total_settled;
   for (size_t f = 0; f < batch.num_features; ++f) {
-    const bool settled = f < p->total_tracks.size() && p->total_tracks[f];
-    AddFeature(batch, f, settled ? p->total_tracks[f].get() : nullptr,
-               &p->features[f]);
+    SettledFeature settled;
+    if (f < board.numbers.size()) settled.tracks = board.numbers[f].get();
+    if (f < board.cells.size()) settled.cells = board.cells[f].get();
+    AddFeature(batch, f, settled, &p->features[f]);
   }
 }
 
@@ -424,7 +471,14 @@ void SlicesAnalyzer::MergeInto(const SlicesPartial& from,
     b.missing.Add(a.missing);
     if (!a.all_numeric) b.all_numeric = false;
     if (b.all_numeric) {
+      const size_t before = b.numbers.buckets().size();
       b.numbers.Merge(a.numbers);
+      // Compacted: the cells for the chunks still to come (coarser than
+      // any published before, which stay valid: see AddBatchWithin).
+      if (b.numbers.buckets().size() < before) {
+        into->board->PublishCells(
+            f, std::make_shared<const BucketCells>(b.numbers));
+      }
     } else {
       b.numbers = ValueHistogram();
     }

@@ -134,19 +134,28 @@ class NumberSet {
 class TrackedNumbersBoard {
  public:
   using Numbers = std::shared_ptr<const NumberSet>;
+  using Cells = std::shared_ptr<const BucketCells>;
+  /// Per feature, what chunks may take for good (null: nothing yet).
+  struct Settled {
+    std::vector<Numbers> numbers;  ///< The numbers the total tracks.
+    /// The cells of the total's histogram, once it has compacted (for
+    /// ValueHistogram::AddBatchWithin). A later compaction replaces them;
+    /// older ones stay valid, since a total's cells only grow.
+    std::vector<Cells> cells;
+  };
   /// Once per feature; later calls change nothing.
   void Publish(size_t feature, const std::vector<NumberCount>& tracked);
   bool Published(size_t feature) const;
-  /// Per feature, its tracked numbers or null. All null once Invalidate
-  /// was called.
-  std::vector<Numbers> Read() const;
+  void PublishCells(size_t feature, Cells cells);
+  /// Everything published; nothing once Invalidate was called.
+  Settled Read() const;
   /// Rows were added to the total directly (not merged): values it tracks
   /// can change, so nothing published holds any more.
   void Invalidate();
 
  private:
   mutable std::mutex mutex_;
-  std::vector<Numbers> numbers_;
+  Settled settled_;
   bool invalid_ = false;
 };
 
@@ -166,10 +175,10 @@ struct SlicesPartial : Partial {
     TrackedNumbersBoard* operator->() const { return board.get(); }
   };
   BoardHandle board;
-  /// In a chunk's partial made for a running total: per feature, the
-  /// numbers that total tracks for good (null: not settled yet). The
-  /// chunk's other numbers go to `untracked`.
-  std::vector<TrackedNumbersBoard::Numbers> total_tracks;
+  /// In a chunk's partial made for a running total: per feature, what
+  /// that total has settled (see TrackedNumbersBoard). The chunk's numbers
+  /// it does not track go to `untracked`.
+  TrackedNumbersBoard::Settled total_settled;
 };
 void to_json(nlohmann::json& j, const SlicesPartial& p);
 void from_json(const nlohmann::json& j, SlicesPartial& p);

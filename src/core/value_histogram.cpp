@@ -327,6 +327,96 @@ void ValueHistogram::AddGroups(std::vector<ValueBucket> batch) {
   CompactAbove(kMaxBatchBuckets, kMaxBatchBuckets / 2);
 }
 
+BucketCells::BucketCells(const ValueHistogram& histogram) {
+  first_.reserve(histogram.buckets().size());
+  last_.reserve(histogram.buckets().size());
+  for (const ValueBucket& b : histogram.buckets()) {
+    const Cell cell = CellOf(b);
+    first_.push_back(cell.first);
+    last_.push_back(cell.last);
+  }
+  if (first_.empty()) return;
+  // About two slots per cell, and at most 2^14 (64 KiB).
+  constexpr int kMaxSlotBits = 14;
+  const int slot_bits =
+      std::min(static_cast<int>(std::bit_width(2 * first_.size())),
+               kMaxSlotBits);
+  const uint64_t range = last_.back() - first_.front();
+  shift_ = std::max(static_cast<int>(std::bit_width(range)) - slot_bits, 0);
+  const size_t slots = static_cast<size_t>(range >> shift_) + 1;
+  slot_start_.resize(slots);
+  size_t cell = 0;
+  for (size_t slot = 0; slot < slots; ++slot) {
+    const uint64_t begin = first_.front() + (uint64_t{slot} << shift_);
+    while (last_[cell] < begin) ++cell;  // the last cell ends past `begin`
+    slot_start_[slot] = static_cast<uint32_t>(cell);
+  }
+}
+
+ptrdiff_t BucketCells::Find(double value) const {
+  const uint64_t key = OrderKey(value);
+  if (first_.empty() || key < first_.front() || key > last_.back()) return -1;
+  size_t cell = slot_start_[static_cast<size_t>((key - first_.front()) >>
+                                                shift_)];
+  while (last_[cell] < key) ++cell;  // stops at the last cell at the latest
+  return first_[cell] <= key ? static_cast<ptrdiff_t>(cell) : -1;
+}
+
+void ValueHistogram::AddBatchWithin(std::span<Row> rows,
+                                    const BucketCells& cells) {
+  // One bucket per cell that rows fall into, in cell order; rows == 0:
+  // none did.
+  thread_local std::vector<ValueBucket> in_cells;
+  in_cells.assign(cells.size(), ValueBucket{});
+  size_t outside = 0;  // rows in no cell, moved to the front of `rows`
+  for (const Row& r : rows) {
+    assert(std::isfinite(r.value));
+    if (!std::isfinite(r.value)) continue;  // as AddBatch: left out
+    const double v = r.value + 0.0;
+    const ptrdiff_t c = cells.Find(v);
+    if (c < 0) {
+      rows[outside++] = r;
+      continue;
+    }
+    ValueBucket& b = in_cells[static_cast<size_t>(c)];
+    b.lo = b.rows == 0 ? v : std::min(b.lo, v);
+    b.hi = b.rows == 0 ? v : std::max(b.hi, v);
+    ++b.rows;
+    b.errors += r.is_error ? 1 : 0;
+    b.sum += v;
+  }
+  std::vector<ValueBucket> exact;
+  GroupByValue(rows.first(outside), &exact, /*first_index=*/nullptr);
+  // Both lists in key order: cells are disjoint, and no exact value lies
+  // in one.
+  std::vector<ValueBucket> batch;
+  batch.reserve(exact.size() + cells.size());
+  size_t e = 0;
+  for (ValueBucket& b : in_cells) {
+    if (b.rows == 0) continue;
+    // One value: the canonical sum every one-value bucket has.
+    if (b.lo == b.hi) b.sum = b.lo * static_cast<double>(b.rows);
+    for (; e < exact.size() && exact[e].lo < b.lo; ++e) {
+      batch.push_back(exact[e]);
+    }
+    batch.push_back(b);
+  }
+  batch.insert(batch.end(), exact.begin() + static_cast<ptrdiff_t>(e),
+               exact.end());
+  if (batch.empty()) return;
+  for (const ValueBucket& b : batch) {
+    rows_ += b.rows;
+    errors_ += b.errors;
+  }
+  if (buckets_.empty()) {
+    buckets_ = std::move(batch);
+  } else {
+    MergeBucketLists(buckets_, batch, &scratch_.buckets);
+    buckets_.swap(scratch_.buckets);
+  }
+  CompactAbove(kMaxBatchBuckets, kMaxBatchBuckets / 2);
+}
+
 void ValueHistogram::Merge(const ValueHistogram& other) {
   if (other.rows_ == 0) return;
   MergeBuckets(other.buckets_);

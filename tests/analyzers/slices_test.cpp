@@ -394,17 +394,21 @@ TEST_CASE("slices: a total added to directly settles nothing for chunks",
     analyzer->Merge(*part, total.get());
   }
   auto settled = analyzer->NewPartialFor(*total);
-  const auto& hints = static_cast<const SlicesPartial&>(*settled).total_tracks;
+  const auto& hints =
+      static_cast<const SlicesPartial&>(*settled).total_settled.numbers;
   REQUIRE(hints.size() == 1);
   REQUIRE(hints[0] != nullptr);
   CHECK(hints[0]->Contains(0));
   CHECK_FALSE(hints[0]->Contains(kMaxTrackedValues + 50));
   analyzer->Add(input->batches.front(), total.get());
   auto after = analyzer->NewPartialFor(*total);
-  CHECK(static_cast<const SlicesPartial&>(*after).total_tracks.empty());
+  const auto& nothing = static_cast<const SlicesPartial&>(*after).total_settled;
+  CHECK(nothing.numbers.empty());
+  CHECK(nothing.cells.empty());
   // A copy of a total starts with nothing settled.
   const SlicesPartial copy = static_cast<const SlicesPartial&>(*total);
-  CHECK(copy.board->Read().empty());
+  CHECK(copy.board->Read().numbers.empty());
+  CHECK(copy.board->Read().cells.empty());
 }
 
 TEST_CASE("slices: NumberSet holds exactly its numbers", "[slices]") {

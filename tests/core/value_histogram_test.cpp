@@ -733,3 +733,158 @@ TEST_CASE("The same calls give the same histogram", "[value_histogram]") {
 
 }  // namespace
 }  // namespace errscope
+
+namespace errscope {
+namespace {
+
+/// The buckets of two histograms agree on everything but the sums of
+/// multi-value buckets (AddBatchWithin's contract).
+void CheckSameButSums(const ValueHistogram& got, const ValueHistogram& want) {
+  REQUIRE(got.rows() == want.rows());
+  REQUIRE(got.errors() == want.errors());
+  REQUIRE(got.buckets().size() == want.buckets().size());
+  for (size_t i = 0; i < got.buckets().size(); ++i) {
+    const ValueBucket& g = got.buckets()[i];
+    const ValueBucket& w = want.buckets()[i];
+    INFO("bucket " << i << " [" << w.lo << ", " << w.hi << "]");
+    REQUIRE(g.lo == w.lo);
+    REQUIRE(g.hi == w.hi);
+    REQUIRE(g.rows == w.rows);
+    REQUIRE(g.errors == w.errors);
+    if (w.lo == w.hi) REQUIRE(g.sum == w.sum);  // canonical: lo * rows
+  }
+}
+
+std::vector<Row> ContinuousChunk(size_t rows, std::mt19937_64* rng) {
+  // Two decimals, skewed: repeats within a chunk, and values that fall
+  // outside the cells of earlier chunks now and then.
+  std::lognormal_distribution<double> income(10.5, 0.6);
+  std::vector<Row> out(rows);
+  for (Row& r : out) {
+    r.value = std::round(income(*rng) * 100) / 100;
+    r.is_error = (*rng)() % 3 == 0;
+  }
+  return out;
+}
+
+TEST_CASE("BucketCells: a value's cell is the bucket it would join",
+          "[value_histogram]") {
+  // Find(v) >= 0 exactly when merging v leaves the bucket count as it is
+  // (v joins that bucket); -1 when v would be a bucket of its own.
+  std::mt19937_64 rng(21);
+  ValueHistogram h;
+  for (int chunk = 0; chunk < 12; ++chunk) {
+    ValueHistogram part;
+    std::vector<Row> rows = ContinuousChunk(10000, &rng);
+    part.AddBatch(rows);
+    h.Merge(part);
+  }
+  REQUIRE_FALSE(h.exact());  // compacted: multi-value cells and gaps
+  const BucketCells cells(h);
+  REQUIRE(cells.size() == h.buckets().size());
+  int inside = 0, outside = 0;
+  for (int n = 0; n < 3000; ++n) {
+    const double v = std::round(std::exp(8 + 5.0 * (rng() % 1000) / 1000) *
+                                100) / 100;
+    ValueHistogram one;
+    std::vector<Row> row{{v, false}};
+    one.AddBatch(row);
+    ValueHistogram merged = h;
+    merged.Merge(one);
+    const ptrdiff_t cell = cells.Find(v);
+    INFO("value " << v);
+    if (cell < 0) {
+      ++outside;
+      CHECK(merged.buckets().size() == h.buckets().size() + 1);
+    } else {
+      ++inside;
+      REQUIRE(merged.buckets().size() == h.buckets().size());
+      CHECK(merged.buckets()[cell].rows == h.buckets()[cell].rows + 1);
+    }
+  }
+  CHECK(inside > 100);  // the draw reaches both cases
+  CHECK(outside > 20);
+  // Far beyond both ends (just past min() can still be in the first
+  // bucket's cell), and an empty histogram's cells.
+  CHECK(cells.Find(-h.max()) == -1);
+  CHECK(cells.Find(h.max() + 1e6) == -1);
+  CHECK(BucketCells(ValueHistogram()).Find(1.0) == -1);
+}
+
+TEST_CASE("AddBatchWithin, merged, gives AddBatch's buckets",
+          "[value_histogram]") {
+  // The pipeline's use: each chunk counted within the cells of an earlier
+  // state of the running total (the latest, or one a few merges old, as
+  // threads read it), then merged in order. Buckets, bounds and counts
+  // must be those of exact chunks, so that compactions happen alike.
+  for (size_t lag : {size_t{0}, size_t{1}, size_t{3}}) {
+    INFO("snapshot " << lag << " merges old");
+    std::mt19937_64 rng(22);
+    ValueHistogram exact_total, within_total;
+    std::vector<ValueHistogram> states;  // within_total after each merge
+    int took_cells = 0;
+    for (int chunk = 0; chunk < 80; ++chunk) {
+      std::vector<Row> rows = ContinuousChunk(8000, &rng);
+      std::vector<Row> copy = rows;
+      ValueHistogram exact_part, within_part;
+      exact_part.AddBatch(rows);
+      if (states.size() > lag) {
+        ++took_cells;
+        within_part.AddBatchWithin(copy,
+                                   BucketCells(states[states.size() - 1 - lag]));
+        CHECK(within_part.buckets().size() <= exact_part.buckets().size());
+      } else {
+        within_part.AddBatch(copy);
+      }
+      exact_total.Merge(exact_part);
+      within_total.Merge(within_part);
+      CheckSameButSums(within_total, exact_total);
+      states.push_back(within_total);
+    }
+    CHECK(took_cells > 70);
+    CHECK_FALSE(exact_total.exact());  // compactions happened along the way
+    CHECK(within_total.QuantileEdges(5) == exact_total.QuantileEdges(5));
+    CHECK(within_total.UniformEdges(7) == exact_total.UniformEdges(7));
+  }
+}
+
+TEST_CASE("AddBatchWithin: rows in no cell are counted exactly",
+          "[value_histogram]") {
+  // With the cells of an empty histogram, or of one far away, it is
+  // AddBatch, sums included; no rows adds nothing.
+  std::vector<Row> rows{{2.5, true}, {-0.0, false}, {0.0, true}, {2.5, false},
+                        {7, false}};
+  std::vector<Row> copy = rows, copy2 = rows;
+  ValueHistogram want, got, far_away;
+  want.AddBatch(rows);
+  got.AddBatchWithin(copy, BucketCells(ValueHistogram()));
+  CHECK(got == want);
+  std::vector<Row> far{{1e9, false}, {2e9, false}};
+  far_away.AddBatch(far);
+  ValueHistogram got_far;
+  got_far.AddBatchWithin(copy2, BucketCells(far_away));
+  CHECK(got_far == want);
+  std::vector<Row> none;
+  got.AddBatchWithin(none, BucketCells(far_away));
+  CHECK(got == want);
+}
+
+TEST_CASE("AddBatchWithin: rows in a one-value cell stay one value",
+          "[value_histogram]") {
+  // A cell of one value gathers only that value: its bucket is the exact
+  // one, canonical sum included.
+  ValueHistogram total;
+  std::vector<Row> seen{{3.25, false}, {4.5, true}};
+  total.AddBatch(seen);
+  std::vector<Row> rows{{3.25, true}, {3.25, false}, {3.25, true}, {9, false}};
+  std::vector<Row> copy = rows;
+  ValueHistogram want, got;
+  want.AddBatch(rows);
+  got.AddBatchWithin(copy, BucketCells(total));
+  CHECK(got == want);
+  REQUIRE(got.buckets().size() == 2);
+  CHECK(got.buckets()[0].sum == 3.25 * 3);
+}
+
+}  // namespace
+}  // namespace errscope
