@@ -371,6 +371,65 @@ TEST_CASE("feature cells: a low-cardinality numeric column (ages)",
   CheckColumn(column, RandomErrors(rows, &rng));
 }
 
+TEST_CASE("feature cells: without grouping, parsed numbers stay rows",
+          "[feature_cells]") {
+  // group_numbers false (slices, for a column counted within its total's
+  // cells): a continuous column's numbers come back one row each, with
+  // its error and index, and no groups; missing cells and words are
+  // counted as with grouping. A column the counter takes is grouped
+  // anyway (it has no rows to give).
+  std::mt19937 rng(19);
+  const size_t rows = 3000;
+  Strings continuous;
+  for (size_t r = 0; r < rows; ++r) {
+    if (r % 97 == 5) {
+      continuous.push_back("");
+    } else if (r % 101 == 7) {
+      continuous.push_back("n/a");
+    } else {
+      continuous.push_back(std::to_string(rng() % 1000000) + "." +
+                           std::to_string(rng() % 100));
+    }
+  }
+  const std::vector<bool> wrong = RandomErrors(rows, &rng);
+  const TestBatch b({continuous}, wrong);
+  Got got;
+  CountFeatureCells(b.batch(), 0, &got.tally, &got.all_numeric, &got.numbers,
+                    /*group_numbers=*/false);
+  CHECK(got.numbers.groups.empty());
+  CHECK(got.numbers.first_index.empty());
+  const Expected want = Reference(b.batch(), 0);
+  CHECK(Show(got.tally.missing) == Show(want.missing));
+  CHECK(got.tally.values.size() == want.words.size());
+  CHECK_FALSE(got.all_numeric);
+  // The rows, sorted by index: exactly the numeric cells, each once.
+  std::vector<ValueHistogram::Row> rows_got = got.numbers.rows;
+  std::sort(rows_got.begin(), rows_got.end(),
+            [](const auto& x, const auto& y) { return x.index < y.index; });
+  size_t k = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    double value = 0;
+    if (!ParseFiniteNumber(continuous[r], &value)) continue;
+    INFO("row " << r);
+    REQUIRE(k < rows_got.size());
+    CHECK(rows_got[k].index == r);
+    CHECK(Bits(rows_got[k].value) == Bits(value));
+    CHECK(rows_got[k].is_error == wrong[r]);
+    ++k;
+  }
+  CHECK(k == rows_got.size());
+
+  // Few spellings: the counter's groups, no rows.
+  Strings ages;
+  for (size_t r = 0; r < rows; ++r) ages.push_back(std::to_string(20 + r % 9));
+  const TestBatch small({ages}, wrong);
+  Got grouped;
+  CountFeatureCells(small.batch(), 0, &grouped.tally, &grouped.all_numeric,
+                    &grouped.numbers, /*group_numbers=*/false);
+  CHECK(grouped.numbers.rows.empty());
+  CHECK(Diff(grouped, Reference(small.batch(), 0)) == Strings{});
+}
+
 TEST_CASE("feature cells: a continuous column", "[feature_cells]") {
   // All distinct in the first 1024 rows: the whole chunk is parsed and
   // sorted. Missing, long and word cells among those rows must be counted
