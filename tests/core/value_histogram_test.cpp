@@ -784,8 +784,8 @@ TEST_CASE("BucketCells: a value's cell is the bucket it would join",
   REQUIRE(cells.size() == h.buckets().size());
   int inside = 0, outside = 0;
   for (int n = 0; n < 3000; ++n) {
-    const double v = std::round(std::exp(8 + 5.0 * (rng() % 1000) / 1000) *
-                                100) / 100;
+    const double v =
+        std::round(std::exp(8 + 5.0 * (rng() % 1000) / 1000) * 100) / 100;
     ValueHistogram one;
     std::vector<Row> row{{v, false}};
     one.AddBatch(row);
@@ -830,8 +830,8 @@ TEST_CASE("AddBatchWithin, merged, gives AddBatch's buckets",
       exact_part.AddBatch(rows);
       if (states.size() > lag) {
         ++took_cells;
-        within_part.AddBatchWithin(copy,
-                                   BucketCells(states[states.size() - 1 - lag]));
+        within_part.AddBatchWithin(
+            copy, BucketCells(states[states.size() - 1 - lag]));
         CHECK(within_part.buckets().size() <= exact_part.buckets().size());
       } else {
         within_part.AddBatch(copy);
@@ -852,8 +852,8 @@ TEST_CASE("AddBatchWithin: rows in no cell are counted exactly",
           "[value_histogram]") {
   // With the cells of an empty histogram, or of one far away, it is
   // AddBatch, sums included; no rows adds nothing.
-  std::vector<Row> rows{{2.5, true}, {-0.0, false}, {0.0, true}, {2.5, false},
-                        {7, false}};
+  std::vector<Row> rows{
+      {2.5, true}, {-0.0, false}, {0.0, true}, {2.5, false}, {7, false}};
   std::vector<Row> copy = rows, copy2 = rows;
   ValueHistogram want, got, far_away;
   want.AddBatch(rows);
