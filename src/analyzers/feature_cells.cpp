@@ -131,62 +131,44 @@ void ToChunkNumbers(const std::vector<NumberGroup>& groups, ChunkNumbers* out) {
 
 }  // namespace
 
-void CountFeatureCells(const PredictionBatch& batch, size_t f,
-                       FeatureTally* tally, bool* all_numeric,
-                       ChunkNumbers* numbers, bool group_numbers) {
-  // One per thread: its table is reused chunk after chunk.
-  thread_local CellCounter counter(kCounterCapacity);
-  counter.Clear();
+namespace {
+
+/// The first way: counts the cells of feature `f` from row 0 by spelling
+/// into `counter` (empty ones into `missing`, rows of cells too long for it
+/// into `long_cells`) until the counter is full or given up. Returns the
+/// row the general way goes on from: where the counter filled up, or 0,
+/// with everything cleared, when it was given up.
+size_t CountBySpelling(const PredictionBatch& batch, size_t f,
+                       CellCounter* counter, GroupCounts* missing,
+                       std::vector<uint32_t>* long_cells) {
   const size_t rows = batch.rows();
-  GroupCounts missing;
-  std::vector<ValueHistogram::Row> parsed;  // cells the counter did not take
-  auto count_one = [&](size_t r, std::string_view cell, bool wrong) {
-    double value = 0;
-    if (ParseFiniteNumber(cell, &value)) {
-      parsed.push_back({value, wrong, static_cast<uint32_t>(r)});
-    } else {
-      CountInChunk(cell, {1, wrong ? 1 : 0, batch.row_number[r]}, tally);
-      *all_numeric = false;
-    }
-  };
-  std::vector<uint32_t> long_cells;
-  size_t r = 0;
-  for (; r < rows; ++r) {
-    if (r == kSampleRows && counter.size() * 8 > kSampleRows * 7) {
+  for (size_t r = 0; r < rows; ++r) {
+    if (r == kSampleRows && counter->size() * 8 > kSampleRows * 7) {
       // A continuous column: all of the chunk the general way, as if the
       // counter had never been tried.
-      counter.Clear();
-      long_cells.clear();
-      missing = GroupCounts();
-      r = 0;
-      break;
+      counter->Clear();
+      long_cells->clear();
+      *missing = GroupCounts();
+      return 0;
     }
     const std::string_view cell = batch.feature(r, f);
     const bool wrong = !batch.correct(r);
     if (cell.empty()) {
-      missing.Add({1, wrong ? 1 : 0, batch.row_number[r]});
-    } else if (!counter.Add(cell, wrong, static_cast<uint32_t>(r))) {
-      if (counter.size() == kCounterCapacity) break;   // full: row r below
-      long_cells.push_back(static_cast<uint32_t>(r));  // too long for it
+      missing->Add({1, wrong ? 1 : 0, batch.row_number[r]});
+    } else if (!counter->Add(cell, wrong, static_cast<uint32_t>(r))) {
+      if (counter->size() == kCounterCapacity) return r;  // full
+      long_cells->push_back(static_cast<uint32_t>(r));    // too long for it
     }
   }
-  // Counted only now, when the counter is kept for this chunk.
-  std::vector<NumberGroup> counted;
-  ResolveSpellings(counter, batch, f, tally, all_numeric, &counted);
-  for (const uint32_t row : long_cells) {
-    count_one(row, batch.feature(row, f), !batch.correct(row));
-  }
-  if (r < rows) parsed.reserve(parsed.size() + (rows - r));
-  for (; r < rows; ++r) {
-    const std::string_view cell = batch.feature(r, f);
-    const bool wrong = !batch.correct(r);
-    if (cell.empty()) {
-      missing.Add({1, wrong ? 1 : 0, batch.row_number[r]});
-    } else {
-      count_one(r, cell, wrong);
-    }
-  }
-  tally->missing.Add(missing);
+  return rows;
+}
+
+/// The chunk's numbers from both ways: `counted` (the counter's spellings
+/// that are numbers) and `parsed` (the rest), grouped by value, or with
+/// `group_numbers` false and nothing counted, `parsed` as it is.
+void GroupNumbers(std::vector<NumberGroup> counted,
+                  std::vector<ValueHistogram::Row> parsed, bool group_numbers,
+                  ChunkNumbers* numbers) {
   numbers->rows.clear();
   if (counted.empty() && !group_numbers) {
     numbers->groups.clear();
@@ -206,6 +188,43 @@ void CountFeatureCells(const PredictionBatch& batch, size_t f,
     JoinSorted(rest, &counted);
   }
   ToChunkNumbers(counted, numbers);
+}
+
+}  // namespace
+
+void CountFeatureCells(const PredictionBatch& batch, size_t f,
+                       FeatureTally* tally, bool* all_numeric,
+                       ChunkNumbers* numbers, bool group_numbers) {
+  // One per thread: its table is reused chunk after chunk.
+  thread_local CellCounter counter(kCounterCapacity);
+  counter.Clear();
+  GroupCounts missing;
+  std::vector<uint32_t> long_cells;
+  size_t r = CountBySpelling(batch, f, &counter, &missing, &long_cells);
+  std::vector<ValueHistogram::Row> parsed;  // cells the counter did not take
+  auto count_one = [&](size_t row, std::string_view cell) {
+    const bool wrong = !batch.correct(row);
+    double value = 0;
+    if (cell.empty()) {
+      missing.Add({1, wrong ? 1 : 0, batch.row_number[row]});
+    } else if (ParseFiniteNumber(cell, &value)) {
+      parsed.push_back({value, wrong, static_cast<uint32_t>(row)});
+    } else {
+      CountInChunk(cell, {1, wrong ? 1 : 0, batch.row_number[row]}, tally);
+      *all_numeric = false;
+    }
+  };
+  // The counter's words and long cells are counted only now, when the
+  // counter is kept for this chunk; words before those of rows r on, so
+  // that those find them in the tally.
+  std::vector<NumberGroup> counted;
+  ResolveSpellings(counter, batch, f, tally, all_numeric, &counted);
+  for (const uint32_t row : long_cells) count_one(row, batch.feature(row, f));
+  const size_t rows = batch.rows();
+  if (r < rows) parsed.reserve(parsed.size() + (rows - r));
+  for (; r < rows; ++r) count_one(r, batch.feature(r, f));
+  tally->missing.Add(missing);
+  GroupNumbers(std::move(counted), std::move(parsed), group_numbers, numbers);
 }
 
 }  // namespace errscope
