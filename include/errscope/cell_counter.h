@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "errscope/string_map.h"
+
 namespace errscope {
 
 /// Counts the cells of one column of a chunk by their exact bytes, for
@@ -23,7 +25,7 @@ class CellCounter {
   static constexpr size_t kMaxCellBytes = 16;
 
   struct Entry {
-    uint64_t head;  ///< The cell's bytes as two words (see Key).
+    uint64_t head;  ///< The cell's bytes as two words (see ShortKey).
     uint64_t tail;
     uint32_t size;
     uint32_t rows;
@@ -43,9 +45,8 @@ class CellCounter {
     const size_t n = cell.size();
     if (n - 1 >= kMaxCellBytes) return false;  // 0 wraps around too
     uint64_t head, tail;
-    Key(cell.data(), n, &head, &tail);
-    const uint64_t hash =
-        (head ^ (tail * 0xC2B2AE3D27D4EB4Fu) ^ n) * 0x9E3779B97F4A7C15u;
+    ShortKey(cell.data(), n, &head, &tail);
+    const uint64_t hash = ShortKeyHash(head, tail, n);
     for (size_t s = hash >> shift_;; s = (s + 1) & mask_) {
       const uint16_t index = slots_[s];
       if (index == 0) {
@@ -69,28 +70,6 @@ class CellCounter {
   size_t size() const { return entries_.size(); }
 
  private:
-  /// Two words that, with the size, tell any two cells of 1 to 16 bytes
-  /// apart: the first and last 8 bytes (which may overlap), the first and
-  /// last 4, or bytes 0, n/2 and n-1. No variable-length copy (a call,
-  /// and a store-forwarding stall when the word is loaded back).
-  static void Key(const char* p, size_t n, uint64_t* head, uint64_t* tail) {
-    if (n >= 8) {
-      std::memcpy(head, p, 8);
-      std::memcpy(tail, p + n - 8, 8);
-    } else if (n >= 4) {
-      uint32_t a, b;
-      std::memcpy(&a, p, 4);
-      std::memcpy(&b, p + n - 4, 4);
-      *head = uint64_t{a} | (uint64_t{b} << 32);
-      *tail = 0;
-    } else {
-      *head = uint64_t{static_cast<uint8_t>(p[0])} |
-              (uint64_t{static_cast<uint8_t>(p[n / 2])} << 8) |
-              (uint64_t{static_cast<uint8_t>(p[n - 1])} << 16);
-      *tail = 0;
-    }
-  }
-
   size_t capacity_;
   std::vector<uint16_t> slots_;  ///< 0: empty; else entry index + 1.
   std::vector<Entry> entries_;

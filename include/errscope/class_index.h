@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -82,6 +83,18 @@ class ClassIndex {
   /// Cache from exact spelling to id, so a row costs one lookup (a flat
   /// StringMap: two label cells per row go through it).
   StringMap<int32_t> by_spelling_;
+  /// In front of it, the last spellings of up to 16 bytes looked up, by
+  /// their ShortKey, direct-mapped: a hit costs two loads and a compare of
+  /// three words, where hashing the text and probing the map cost about a
+  /// hundred instructions per label (two a row).
+  struct RecentSpelling {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    uint32_t size = 0;  ///< 0: empty.
+    int32_t id = 0;
+  };
+  static constexpr int kRecentBits = 6;
+  std::array<RecentSpelling, size_t{1} << kRecentBits> recent_{};
 };
 
 /// The identity key of a spelling (see ClassIndex).

@@ -44,6 +44,34 @@ inline uint64_t HashText(std::string_view text) {
   return mix(h, 0x2545f4914f6cdd1dULL);
 }
 
+/// Two words that, with the size n (1 to 16), tell any two texts of 1 to
+/// 16 bytes apart: the first and last 8 bytes (which may overlap), the
+/// first and last 4, or bytes 0, n/2 and n-1. Reads no byte outside the
+/// text, and makes no variable-length copy (a call, and a store-forwarding
+/// stall when the word is loaded back).
+inline void ShortKey(const char* p, size_t n, uint64_t* head, uint64_t* tail) {
+  if (n >= 8) {
+    std::memcpy(head, p, 8);
+    std::memcpy(tail, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    *head = uint64_t{a} | (uint64_t{b} << 32);
+    *tail = 0;
+  } else {
+    *head = uint64_t{static_cast<uint8_t>(p[0])} |
+            (uint64_t{static_cast<uint8_t>(p[n / 2])} << 8) |
+            (uint64_t{static_cast<uint8_t>(p[n - 1])} << 16);
+    *tail = 0;
+  }
+}
+
+/// A hash of ShortKey's words and the size.
+inline uint64_t ShortKeyHash(uint64_t head, uint64_t tail, size_t n) {
+  return (head ^ (tail * 0xC2B2AE3D27D4EB4Fu) ^ n) * 0x9E3779B97F4A7C15u;
+}
+
 /// Whether `a` and `b` hold the same bytes. Inline for short text (cells
 /// are a few bytes, and a lookup's hash already matched), where a call to
 /// memcmp costs more than the comparison: head and tail words that may

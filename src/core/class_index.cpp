@@ -79,15 +79,30 @@ int32_t ClassIndex::InternKey(std::string key, std::string_view spelling,
 }
 
 int32_t ClassIndex::Intern(std::string_view spelling, int64_t position) {
-  const uint64_t hash = HashText(spelling);
-  if (const int32_t* hit = by_spelling_.FindHashed(spelling, hash)) {
-    return NoteSeen(*hit, spelling, position);
+  const size_t n = spelling.size();
+  RecentSpelling* recent = nullptr;
+  uint64_t head = 0, tail = 0;
+  if (n - 1 < 16) {  // 1 to 16 bytes (0 wraps around)
+    ShortKey(spelling.data(), n, &head, &tail);
+    recent = &recent_[ShortKeyHash(head, tail, n) >> (64 - kRecentBits)];
+    if (recent->size == n && recent->head == head && recent->tail == tail) {
+      return NoteSeen(recent->id, spelling, position);
+    }
   }
-  bool numeric = false;
-  double value = 0;
-  std::string key = ClassKey(spelling, &numeric, &value);
-  int32_t id = InternKey(std::move(key), spelling, position, numeric, value);
-  by_spelling_.Insert(spelling, hash, id);
+  const uint64_t hash = HashText(spelling);
+  int32_t id;
+  if (const int32_t* hit = by_spelling_.FindHashed(spelling, hash)) {
+    id = NoteSeen(*hit, spelling, position);
+  } else {
+    bool numeric = false;
+    double value = 0;
+    std::string key = ClassKey(spelling, &numeric, &value);
+    id = InternKey(std::move(key), spelling, position, numeric, value);
+    by_spelling_.Insert(spelling, hash, id);
+  }
+  if (recent != nullptr) {
+    *recent = {head, tail, static_cast<uint32_t>(n), id};
+  }
   return id;
 }
 

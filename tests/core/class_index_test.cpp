@@ -287,6 +287,59 @@ TEST_CASE("ParseNumber reads nan as a non-finite number", "[class_index]") {
   CHECK(std::isnan(value));
 }
 
+TEST_CASE("Intern agrees with a plain model, recent spellings and all",
+          "[class_index]") {
+  // Intern keeps the last spellings of up to 16 bytes in a small table in
+  // front of its map. Whatever hits or collides there, every call must
+  // give the class's id and keep the spelling of the smallest position:
+  // checked against a model keyed by ClassKey, with more spellings than
+  // the table has entries, long ones, several spellings per number, and
+  // positions that go down as well as up.
+  const Strings pool = {"a",    "b",     "cat",  "1",       "1.0",  " 1",
+                        "01",   "2",     "2.00", "-0",      "0",    "dog",
+                        "bird", "horse", "x17",  "long label of a class",
+                        "another label longer than 16", "0123456789abcdef",
+                        "0123456789abcdeg", "0123456789abcde"};
+  std::mt19937_64 rng(31);
+  ClassIndex index;
+  struct Model {
+    int32_t id = -1;
+    int64_t first = 0;
+    std::string spelling;
+  };
+  std::vector<std::pair<std::string, Model>> model;  // by ClassKey
+  auto model_of = [&](const std::string& spelling) -> Model& {
+    bool numeric = false;
+    double value = 0;
+    const std::string key = ClassKey(spelling, &numeric, &value);
+    for (auto& [k, m] : model) {
+      if (k == key) return m;
+    }
+    return model.emplace_back(key, Model{}).second;
+  };
+  for (int n = 0; n < 20000; ++n) {
+    std::string spelling = pool[rng() % pool.size()];
+    if (rng() % 4 == 0) spelling += std::to_string(rng() % 100);  // many
+    const int64_t position = static_cast<int64_t>(rng() % 100000) - 50;
+    const int32_t id = index.Intern(spelling, position);
+    Model& m = model_of(spelling);
+    INFO("spelling '" << spelling << "' at " << position);
+    if (m.id < 0) {
+      m = {id, position, spelling};
+    } else {
+      REQUIRE(id == m.id);
+      if (position < m.first) {
+        m.first = position;
+        m.spelling = spelling;
+      }
+    }
+    REQUIRE(index[id].spelling == m.spelling);
+    REQUIRE(index[id].first_seen == m.first);
+  }
+  CHECK(index.size() == model.size());
+  CHECK(model.size() > 200);  // far more than the table of recent ones
+}
+
 TEST_CASE("ClassKey gives the shortest number or the text", "[class_index]") {
   bool numeric = false;
   double value = 0;
