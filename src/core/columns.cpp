@@ -270,6 +270,7 @@ bool Resolver::ResolveFeatures() {
     ignored.insert(index);
   }
   if (!options_.features.empty()) {
+    std::set<int> listed;
     for (const std::string& name : options_.features) {
       int index = -1;
       if (!Find(name, "--features", &index)) return false;
@@ -280,7 +281,13 @@ bool Resolver::ResolveFeatures() {
             name));
         return false;
       }
-      if (!ignored.count(index)) m_.features.push_back(index);
+      // A column named twice (--features age,age) is one feature: two
+      // would show its groups twice and count them twice among the
+      // comparisons the significance correction makes.
+      if (!ignored.count(index) && !listed.count(index)) {
+        m_.features.push_back(index);
+        listed.insert(index);
+      }
     }
     return true;
   }

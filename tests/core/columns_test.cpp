@@ -126,6 +126,13 @@ TEST_CASE("columns: --features restricts and --ignore removes features", "[colum
   options.features = {"zip", "city", "age"};
   CHECK(NamesOf(names, Resolve(names, options).features) ==
         Strings{"zip", "age"});
+
+  // A column named twice is one feature, where it was first named (found
+  // by fuzz_columns: the slices showed it twice).
+  options.ignore.clear();
+  options.features = {"zip", "age", "zip", "zip"};
+  CHECK(NamesOf(names, Resolve(names, options).features) ==
+        Strings{"zip", "age"});
 }
 
 TEST_CASE("An unknown explicit column suggests close names or lists all",
