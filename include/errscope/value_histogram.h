@@ -204,6 +204,9 @@ class ValueHistogram {
   /// Coalesces the buckets into `target` groups when there are more than
   /// `limit`.
   void CompactAbove(size_t limit, size_t target);
+  /// Counts `batch` (sorted, with disjoint cells), as AddGroups and
+  /// AddBatchWithin make it.
+  void AddBuckets(std::vector<ValueBucket> batch);
   /// Replaces the buckets with their union with `other`'s.
   void MergeBuckets(const std::vector<ValueBucket>& other);
 

@@ -313,6 +313,10 @@ void ValueHistogram::AddBatch(std::span<Row> rows) {
 }
 
 void ValueHistogram::AddGroups(std::vector<ValueBucket> batch) {
+  AddBuckets(std::move(batch));
+}
+
+void ValueHistogram::AddBuckets(std::vector<ValueBucket> batch) {
   if (batch.empty()) return;
   for (const ValueBucket& b : batch) {
     rows_ += b.rows;
@@ -403,18 +407,7 @@ void ValueHistogram::AddBatchWithin(std::span<Row> rows,
   }
   batch.insert(batch.end(), exact.begin() + static_cast<ptrdiff_t>(e),
                exact.end());
-  if (batch.empty()) return;
-  for (const ValueBucket& b : batch) {
-    rows_ += b.rows;
-    errors_ += b.errors;
-  }
-  if (buckets_.empty()) {
-    buckets_ = std::move(batch);
-  } else {
-    MergeBucketLists(buckets_, batch, &scratch_.buckets);
-    buckets_.swap(scratch_.buckets);
-  }
-  CompactAbove(kMaxBatchBuckets, kMaxBatchBuckets / 2);
+  AddBuckets(std::move(batch));
 }
 
 void ValueHistogram::Merge(const ValueHistogram& other) {
