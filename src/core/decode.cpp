@@ -62,8 +62,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline bool ParsePlainUnit(std::string_view cell, double* value) {
   uint64_t mantissa = 0;
   size_t k = 0;
-  if (!ParsePlainDigits(cell.data(), cell.data() + cell.size(), &mantissa,
-                        &k) ||
+  const char* begin = cell.data();
+  if (!ParsePlainDigits(begin, begin, begin + cell.size(), &mantissa, &k) ||
       mantissa > static_cast<uint64_t>(kExactPow10[k])) {
     return false;
   }
