@@ -236,10 +236,17 @@ bool Decoder::DecodeRow(size_t r, Status* status) {
   int32_t pred_id = -1;
   int best = -1;  // probability column of the predicted class
   switch (m_.pred_source) {
-    case PredSource::kColumn:
-      pred_id = out_.classes.Intern(raw_.cell(r, m_.pred),
-                                    ClassIndex::RowPosition(row_number, true));
+    case PredSource::kColumn: {
+      // A correct prediction spelled as its label (most rows) is the
+      // label's class, interned just before at an earlier position: the
+      // lookup would change nothing.
+      const std::string_view pred = raw_.cell(r, m_.pred);
+      pred_id = pred == label
+                    ? label_id
+                    : out_.classes.Intern(
+                          pred, ClassIndex::RowPosition(row_number, true));
       break;
+    }
     case PredSource::kArgmax:
       best = 0;  // ties go to the first column
       for (size_t j = 1; j < probs_.size(); ++j) {
