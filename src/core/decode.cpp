@@ -214,22 +214,29 @@ bool Decoder::DecodeRow(size_t r, Status* status) {
   if (m_.proba_field >= 0 && raw_.cell(r, m_.proba_field).empty()) {
     return Skip(line, "probabilities", m_.proba_field, status);
   }
-  for (int column : m_.proba_columns) {
-    if (raw_.cell(r, column).empty()) {
-      return Skip(line, "probability", column, status);
-    }
-  }
 
   double confidence = kNaN;
-  if (m_.confidence >= 0 &&
-      !ParseUnit(raw_.cell(r, m_.confidence), m_.confidence, line,
+  const bool has_probs = m_.has_probabilities();
+  const bool parsed =
+      (m_.confidence < 0 ||
+       ParseUnit(raw_.cell(r, m_.confidence), m_.confidence, line,
                  m_.pred_source == PredSource::kThreshold ? "a score"
                                                           : "a confidence",
-                 &confidence, status)) {
+                 &confidence, status)) &&
+      (!has_probs || ReadProbabilities(r, line, status));
+  if (!parsed) {
+    // An empty probability cell skips the row rather than fail it. Looked
+    // for only now: an empty cell never parses, so a row whose numbers all
+    // parse has none (checking each cell first cost some 40 instructions
+    // a row).
+    for (int column : m_.proba_columns) {
+      if (raw_.cell(r, column).empty()) {
+        *status = Status::Ok();
+        return Skip(line, "probability", column, status);
+      }
+    }
     return false;
   }
-  const bool has_probs = m_.has_probabilities();
-  if (has_probs && !ReadProbabilities(r, line, status)) return false;
 
   const int32_t label_id =
       out_.classes.Intern(label, ClassIndex::RowPosition(row_number, false));
@@ -276,12 +283,13 @@ bool Decoder::DecodeRow(size_t r, Status* status) {
     if (std::fabs(sum - 1) > options_.proba_sum_tolerance) {
       out_.proba_sum_off.Add(line);
     }
-    if (best < 0) {
-      for (size_t j = 0; j < probs_.size(); ++j) {
-        if (out_.proba_class_ids[j] == pred_id) best = static_cast<int>(j);
-      }
-    }
     if (m_.confidence < 0) {
+      // The confidence is the predicted class's probability.
+      if (best < 0) {
+        for (size_t j = 0; j < probs_.size(); ++j) {
+          if (out_.proba_class_ids[j] == pred_id) best = static_cast<int>(j);
+        }
+      }
       if (best >= 0) {
         confidence = probs_[best];
       } else {

@@ -100,9 +100,9 @@ TEST_CASE("Labels and preds are interned as classes of the batch", "[decode]") {
 }
 
 TEST_CASE("A confidence column is read as given", "[decode]") {
-  PredictionBatch b = DecodeOk(kLabelPredConf, {{"a", "b", "0.25"},
-                                                {"a", "a", " 1 "},
-                                                {"b", "b", "1e-400"}});
+  PredictionBatch b =
+      DecodeOk(kLabelPredConf,
+               {{"a", "b", "0.25"}, {"a", "a", " 1 "}, {"b", "b", "1e-400"}});
   REQUIRE(b.rows() == 3);
   CHECK_THAT(b.confidence[0], WithinAbs(0.25, 1e-15));
   CHECK_THAT(b.confidence[1], WithinAbs(1.0, 1e-15));
@@ -125,10 +125,9 @@ TEST_CASE("A bad confidence is an error naming the line and the column",
   };
   for (const Case& c : cases) {
     INFO("cell: " << c.cell);
-    std::string error = DecodeError(
-        kLabelPredConf, {{"a", "a", "0.5"}, {"a", "b", c.cell}});
-    CHECK_THAT(error,
-               StartsWith("in.csv:3: column 'confidence' (field 3): "));
+    std::string error =
+        DecodeError(kLabelPredConf, {{"a", "a", "0.5"}, {"a", "b", c.cell}});
+    CHECK_THAT(error, StartsWith("in.csv:3: column 'confidence' (field 3): "));
     CHECK_THAT(error, EndsWith(c.message));
   }
 }
@@ -136,9 +135,9 @@ TEST_CASE("A bad confidence is an error naming the line and the column",
 TEST_CASE("Rows with an empty cell in use are skipped and counted",
           "[decode]") {
   const Cells rows = {
-      {"a", "a", "0.9"},  {"", "a", "0.9"},  {"a", "", "0.9"},
-      {"ghost", "", "0"}, {"a", "a", ""},    {"b", "b", "0.8"},
-      {"", "", ""},       {"a", "b", ""},    {" ", "b", "0.1"},
+      {"a", "a", "0.9"},  {"", "a", "0.9"}, {"a", "", "0.9"},
+      {"ghost", "", "0"}, {"a", "a", ""},   {"b", "b", "0.8"},
+      {"", "", ""},       {"a", "b", ""},   {" ", "b", "0.1"},
   };
   PredictionBatch b = DecodeOk(kLabelPredConf, rows);
   CHECK(b.rows_read == 9);
@@ -172,6 +171,36 @@ TEST_CASE("An empty probability skips the row", "[decode]") {
   CHECK(b.rows() == 1);
 }
 
+TEST_CASE("An empty probability skips the row whatever else is wrong in it",
+          "[decode]") {
+  // The row is skipped, not failed, when a bad number comes before the
+  // empty cell (a confidence, an earlier probability) or after it.
+  const Strings names = {"label", "confidence", "p_a", "p_b", "p_c"};
+  Decoded decoded = Decode(names, {{"a", "high", "0.5", "", "0.5"},
+                                   {"a", "0.5", "x", "0.5", ""},
+                                   {"a", "0.5", "", "1.5", "0.5"},
+                                   {"a", "0.5", "0.5", "0.5", "0"}});
+  REQUIRE(decoded.ok);
+  CHECK(decoded.status.ok());  // no error left behind by a skipped row
+  const PredictionBatch& b = decoded.batch;
+  CHECK(b.skipped.count == 3);
+  CHECK(b.skipped.first_lines == std::vector<int64_t>{2, 3, 4});
+  CHECK(b.rows() == 1);
+  // Without an empty cell, the first bad number is the error.
+  CHECK_THAT(DecodeError(names, {{"a", "high", "0.5", "x", "0.5"}}),
+             StartsWith("in.csv:2: column 'confidence' (field 2): "));
+  CHECK_THAT(DecodeError(names, {{"a", "0.5", "0.5", "x", "1.5"}}),
+             StartsWith("in.csv:2: column 'p_b' (field 4): "));
+  // With --strict the empty cell is the error, named by its column (the
+  // first empty one), not the bad number.
+  DecodeOptions strict;
+  strict.strict = true;
+  Decoded d = Decode(names, {{"a", "high", "x", "", ""}}, {}, strict);
+  REQUIRE_FALSE(d.ok);
+  CHECK_THAT(d.status.message(),
+             StartsWith("in.csv:2: column 'p_b' (field 4): empty probability"));
+}
+
 TEST_CASE("Argmax predicts the most probable class, ties to the first column",
           "[decode]") {
   PredictionBatch b =
@@ -194,10 +223,10 @@ TEST_CASE("Argmax predicts the most probable class, ties to the first column",
 
 TEST_CASE("With a pred column, confidence is the pred class's probability",
           "[decode]") {
-  PredictionBatch b = DecodeOk({"label", "pred", "p_a", "p_b"},
-                               {{"a", "b", "0.7", "0.3"},
-                                {"a", "a", "0.7", "0.3"},
-                                {"a", "z", "0.7", "0.3"}});
+  PredictionBatch b =
+      DecodeOk({"label", "pred", "p_a", "p_b"}, {{"a", "b", "0.7", "0.3"},
+                                                 {"a", "a", "0.7", "0.3"},
+                                                 {"a", "z", "0.7", "0.3"}});
   REQUIRE(b.rows() == 3);
   CHECK_THAT(b.confidence[0], WithinAbs(0.3, 1e-15));
   CHECK_THAT(b.confidence[1], WithinAbs(0.7, 1e-15));
@@ -228,9 +257,8 @@ TEST_CASE("A JSON array of probabilities is read in the order of --classes",
   ColumnOptions options;
   options.proba_field = "probs";
   options.classes = {"a", "b"};
-  PredictionBatch b = DecodeOk({"label", "probs"},
-                               {{"b", "[0.2,0.8]"}, {"a", "[0.9, 0.1]"}},
-                               options);
+  PredictionBatch b = DecodeOk(
+      {"label", "probs"}, {{"b", "[0.2,0.8]"}, {"a", "[0.9, 0.1]"}}, options);
   REQUIRE(b.rows() == 2);
   CHECK(Spelling(b, b.pred[0]) == "b");
   CHECK(Spelling(b, b.pred[1]) == "a");
@@ -244,8 +272,8 @@ TEST_CASE("A JSON array of probabilities is read in the order of --classes",
   SECTION("an array of the wrong length is an error") {
     for (const std::string& cell : Strings{"[0.2,0.3,0.5]", "[1]", "[]"}) {
       INFO(cell);
-      std::string error = DecodeError({"label", "probs"},
-                                      {{"a", cell}}, options);
+      std::string error =
+          DecodeError({"label", "probs"}, {{"a", cell}}, options);
       CHECK_THAT(error, StartsWith("in.csv:2: column 'probs' (field 2): "));
       CHECK_THAT(error, Contains("expected 2"));
     }
@@ -266,10 +294,8 @@ PredictionBatch DecodeScores(const Cells& rows,
 
 TEST_CASE("Threshold mode: a score at or above the threshold is positive",
           "[decode]") {
-  PredictionBatch b = DecodeScores({{"1", "0.7"},
-                                    {"0", "0.5"},
-                                    {"1", "0.2"},
-                                    {"0", "0.1"}});
+  PredictionBatch b =
+      DecodeScores({{"1", "0.7"}, {"0", "0.5"}, {"1", "0.2"}, {"0", "0.1"}});
   REQUIRE(b.rows() == 4);
   const int32_t placeholder = b.classes.Find(kNegativePlaceholderKey);
   REQUIRE(placeholder >= 0);
@@ -292,8 +318,8 @@ TEST_CASE("Threshold mode: a score at or above the threshold is positive",
 }
 
 TEST_CASE("Threshold mode with --negative predicts that class", "[decode]") {
-  PredictionBatch b = DecodeScores({{"1", "0.2"}, {"0", "0.3"}, {"0", "0.6"}},
-                                   "0");
+  PredictionBatch b =
+      DecodeScores({{"1", "0.2"}, {"0", "0.3"}, {"0", "0.6"}}, "0");
   REQUIRE(b.rows() == 3);
   CHECK(b.classes.Find(kNegativePlaceholderKey) == -1);
   CHECK(b.classes.Find("#0") == b.pred[0]);
