@@ -1,9 +1,12 @@
 // DecodeBatch on hand-built raw batches: classes, confidence, skipped rows,
 // probabilities (columns and JSON arrays) and threshold mode.
 #include <catch2/catch.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -107,6 +110,45 @@ TEST_CASE("A confidence column is read as given", "[decode]") {
   CHECK_THAT(b.confidence[0], WithinAbs(0.25, 1e-15));
   CHECK_THAT(b.confidence[1], WithinAbs(1.0, 1e-15));
   CHECK_THAT(b.confidence[2], WithinAbs(0.0, 1e-15));  // rounds to 0
+}
+
+TEST_CASE("Confidences and probabilities are the doubles from_chars reads",
+          "[decode]") {
+  // Cells shaped like printed probabilities (a digit, a point, 1 to 10
+  // more: the 8-byte fast path and the general one), now and then with a
+  // digit above 1 or a byte that is not a digit. The definition: a cell
+  // from_chars reads whole to a number in [0, 1] is that double, any other
+  // is an error.
+  std::mt19937_64 rng(3);
+  const std::string units = "0000000112x";
+  const std::string others = "0123456789012345678.x-";
+  for (int n = 0; n < 20000; ++n) {
+    std::string cell(1, units[rng() % units.size()]);
+    cell += '.';
+    const size_t fraction = 1 + rng() % 10;
+    for (size_t i = 0; i < fraction; ++i) {
+      cell += rng() % 16 != 0 ? static_cast<char>('0' + rng() % 10)
+                              : others[rng() % others.size()];
+    }
+    if (rng() % 8 == 0) cell = "1." + std::string(fraction, '0');
+    if (rng() % 8 == 0) cell[cell.size() - 1 - rng() % fraction] = '1';
+    INFO("cell: " << cell);
+    double expected = -1;
+    const auto [end, ec] =
+        std::from_chars(cell.data(), cell.data() + cell.size(), expected);
+    const bool valid = ec == std::errc() && end == cell.data() + cell.size() &&
+                       expected >= 0 && expected <= 1;
+    for (const bool as_probability : {false, true}) {
+      const Decoded d =
+          as_probability ? Decode({"label", "p_a", "p_b"}, {{"a", cell, "0.5"}})
+                         : Decode(kLabelPredConf, {{"a", "a", cell}});
+      REQUIRE(d.ok == valid);
+      if (!valid) continue;
+      const double got =
+          as_probability ? d.batch.probabilities[0] : d.batch.confidence[0];
+      CHECK(std::memcmp(&got, &expected, sizeof got) == 0);
+    }
+  }
 }
 
 TEST_CASE("A bad confidence is an error naming the line and the column",
