@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <vector>
@@ -249,6 +251,38 @@ class BucketCells {
   /// was a chain of a dozen dependent loads per value.)
   std::vector<uint32_t> slot_start_;
   int shift_ = 0;
+};
+
+/// Where a running total's merges leave the cells of its histogram, for
+/// the chunk partials made while other threads merge (AddBatchWithin):
+/// the total publishes its cells after each compaction, a new chunk
+/// partial reads the latest. Any cells published stay valid for the
+/// chunks that read them: a total's cells only grow.
+class CellsBoard {
+ public:
+  using Cells = std::shared_ptr<const BucketCells>;
+  void Publish(Cells cells) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!invalid_) cells_ = std::move(cells);
+  }
+  /// The latest cells; null before the first compaction or once
+  /// Invalidate was called.
+  Cells Read() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cells_;
+  }
+  /// For a total that had rows added directly rather than merged: nothing
+  /// more is published (the caller's reason to trust the cells is gone).
+  void Invalidate() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    invalid_ = true;
+    cells_ = nullptr;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  Cells cells_;
+  bool invalid_ = false;
 };
 
 /// {"version": 1, "rows", "errors", "buckets": [[lo, hi, rows, errors,

@@ -22,6 +22,20 @@ struct CalibrationPartial : Partial {
   int64_t scored_rows = 0;             ///< Rows with a probability of the label.
   ExactSum brier_sum;
   ExactSum log_loss_sum;
+
+  /// This partial's board, for chunk partials made for it while it is a
+  /// running total (a copy gets a board of its own).
+  struct BoardHandle {
+    std::shared_ptr<CellsBoard> board = std::make_shared<CellsBoard>();
+    BoardHandle() = default;
+    BoardHandle(const BoardHandle&) {}
+    BoardHandle& operator=(const BoardHandle&) { return *this; }
+    CellsBoard* operator->() const { return board.get(); }
+  };
+  BoardHandle board;
+  /// For a chunk partial: the cells its total had published when the
+  /// partial was made (null: none), for AddBatchWithin.
+  CellsBoard::Cells total_cells;
 };
 void to_json(nlohmann::json& j, const CalibrationPartial& p);
 void from_json(const nlohmann::json& j, CalibrationPartial& p);

@@ -362,7 +362,13 @@ ptrdiff_t BucketCells::Find(double value) const {
   if (first_.empty() || key < first_.front() || key > last_.back()) return -1;
   size_t cell = slot_start_[static_cast<size_t>((key - first_.front()) >>
                                                 shift_)];
-  while (last_[cell] < key) ++cell;  // stops at the last cell at the latest
+  // The first steps without branches: how many cells end within the slot
+  // before the key varies from value to value, and a loop on it was
+  // mispredicted about once a value. last_.back() >= key, so no step
+  // passes the last cell.
+  cell += last_[cell] < key ? 1 : 0;
+  cell += last_[cell] < key ? 1 : 0;
+  while (last_[cell] < key) ++cell;
   return first_[cell] <= key ? static_cast<ptrdiff_t>(cell) : -1;
 }
 
@@ -371,7 +377,10 @@ void ValueHistogram::AddBatchWithin(std::span<Row> rows,
   // One bucket per cell that rows fall into, in cell order; rows == 0:
   // none did.
   thread_local std::vector<ValueBucket> in_cells;
-  in_cells.assign(cells.size(), ValueBucket{});
+  // Bounds that any value narrows, so that the first row of a cell needs
+  // no branch of its own.
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  in_cells.assign(cells.size(), ValueBucket{kInf, -kInf, 0, 0, 0});
   size_t outside = 0;  // rows in no cell, moved to the front of `rows`
   for (const Row& r : rows) {
     assert(std::isfinite(r.value));
@@ -383,8 +392,8 @@ void ValueHistogram::AddBatchWithin(std::span<Row> rows,
       continue;
     }
     ValueBucket& b = in_cells[static_cast<size_t>(c)];
-    b.lo = b.rows == 0 ? v : std::min(b.lo, v);
-    b.hi = b.rows == 0 ? v : std::max(b.hi, v);
+    b.lo = std::min(b.lo, v);
+    b.hi = std::max(b.hi, v);
     ++b.rows;
     b.errors += r.is_error ? 1 : 0;
     b.sum += v;

@@ -3,12 +3,17 @@
 // (docs/error-analysis.md, "Errors by confidence").
 #include "analyzers/calibration.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "errscope/byte_source.h"
+#include "errscope/writers.h"
 #include "test_util.h"
 
 namespace errscope {
@@ -293,6 +298,100 @@ TEST_CASE("calibration: equal-mass bins with ties", "[calibration]") {
   // ECE = (4 x 0.3 + 2 x 0.05 + 2 x 0.1) / 8 = 1.5 / 8; MCE = 0.3.
   CHECK_THAT(c.ece, WithinAbs(1.5 / 8, 1e-12));
   CHECK_THAT(c.mce, WithinAbs(0.3, 1e-12));
+}
+
+TEST_CASE("calibration: chunks counted within the total's cells change nothing",
+          "[calibration]") {
+  // Once the running total's histogram has compacted (past 65,536
+  // distinct confidences), chunk partials made for it count their
+  // confidences within its cells (AddBatchWithin) instead of sorting
+  // them. The total must come out exactly as from plain partials, with
+  // any number of chunks in flight (`lag`); with equal-mass bins, whose
+  // means read the histogram's sums, chunks must not take that way.
+  std::mt19937_64 rng(5);
+  std::string csv = "label,pred,confidence\n";
+  for (int i = 0; i < 150000; ++i) {
+    // Seven decimals: about 100,000 distinct values.
+    const double c = 0.3 + 0.7 * static_cast<double>(rng() % 1000000) / 1e6;
+    csv += (rng() % 4 == 0 ? "a,b," : "a,a,") + fmt::format("{:.7f}", c) + "\n";
+  }
+  for (const Binning binning : {Binning::kUniform, Binning::kQuantile}) {
+    AnalysisOptions options;
+    options.calibration_binning = binning;
+    auto input = DecodeCsv(csv, 128 << 10, {}, options);
+    REQUIRE(input->batches.size() > 10);
+    const auto analyzer = MakeCalibrationAnalyzer(input->settings);
+    auto plain = analyzer->NewPartial();
+    for (const auto& part : PartialPerBatch(*analyzer, *input)) {
+      analyzer->Merge(*part, plain.get());
+    }
+    for (size_t lag : {0, 4}) {
+      INFO("binning " << static_cast<int>(binning) << ", lag " << lag);
+      auto total = analyzer->NewPartial();
+      std::vector<std::unique_ptr<Partial>> parts;
+      size_t merged = 0, within = 0;
+      for (const PredictionBatch& batch : input->batches) {
+        parts.push_back(analyzer->NewPartialFor(*total));
+        if (static_cast<const CalibrationPartial&>(*parts.back()).total_cells !=
+            nullptr) {
+          ++within;
+        }
+        analyzer->Add(batch, parts.back().get());
+        while (parts.size() - merged > lag) {
+          analyzer->Merge(*parts[merged++], total.get());
+        }
+      }
+      while (merged < parts.size()) {
+        analyzer->Merge(*parts[merged++], total.get());
+      }
+      // The chunks did take the short way with equal-width bins (else
+      // this test proves nothing), and never with equal-mass ones.
+      if (binning == Binning::kUniform) {
+        CHECK(within > 3);
+      } else {
+        CHECK(within == 0);
+      }
+      const auto& a = static_cast<const CalibrationPartial&>(*total);
+      const auto& b = static_cast<const CalibrationPartial&>(*plain);
+      REQUIRE(a.confidences.buckets().size() == b.confidences.buckets().size());
+      for (size_t i = 0; i < a.confidences.buckets().size(); ++i) {
+        const ValueBucket& x = a.confidences.buckets()[i];
+        const ValueBucket& y = b.confidences.buckets()[i];
+        CHECK((x.lo == y.lo && x.hi == y.hi && x.rows == y.rows &&
+               x.errors == y.errors));
+      }
+      Report with, without;
+      REQUIRE(analyzer->Finish(*total, &with).ok());
+      REQUIRE(analyzer->Finish(*plain, &without).ok());
+      REQUIRE(with.calibration);
+      CHECK(WriteJsonReport(with) == WriteJsonReport(without));
+    }
+  }
+}
+
+TEST_CASE("calibration: a total added to directly publishes no cells",
+          "[calibration]") {
+  // Rows added to a partial (not merged): nothing it publishes is relied
+  // on by chunks made for it afterwards, and a copy starts with nothing.
+  std::string csv = "label,pred,confidence\n";
+  for (int i = 0; i < 70000; ++i) {
+    csv += "a,a," + fmt::format("{:.6f}", i / 70000.0) + "\n";
+  }
+  auto input = DecodeCsv(csv, 256 << 10);
+  REQUIRE(input->batches.size() > 2);
+  const auto analyzer = MakeCalibrationAnalyzer(input->settings);
+  auto total = analyzer->NewPartial();
+  for (const auto& part : PartialPerBatch(*analyzer, *input)) {
+    analyzer->Merge(*part, total.get());
+  }
+  auto before = analyzer->NewPartialFor(*total);
+  CHECK(static_cast<const CalibrationPartial&>(*before).total_cells != nullptr);
+  const CalibrationPartial copy =
+      static_cast<const CalibrationPartial&>(*total);
+  CHECK(copy.board->Read() == nullptr);
+  analyzer->Add(input->batches.front(), total.get());
+  auto after = analyzer->NewPartialFor(*total);
+  CHECK(static_cast<const CalibrationPartial&>(*after).total_cells == nullptr);
 }
 
 }  // namespace
