@@ -45,7 +45,15 @@ bool ChunkingReader::ReadBlock(Status* status) {
   // gave rather than a whole block (16 times the bytes read, zeroed, on
   // stdin). Not a loop until the block is full: that would wait on a slow
   // pipe with bytes already in hand.
-  const size_t ask = std::clamp(2 * last_read_, kMinRead, kBlockSize);
+  size_t ask = std::clamp(2 * last_read_, kMinRead, kBlockSize);
+  // No more than the chunk being gathered needs, and a little to spare
+  // for the record that crosses its target size: NextChunk copies the
+  // bytes past the chunk's end into the next chunk's buffer (profiled:
+  // whole blocks overshot the 2 MiB target by a megabyte, so that half of
+  // the input was copied a second time, 2% of an analysis).
+  if (old_size < options_.chunk_bytes) {
+    ask = std::min(ask, options_.chunk_bytes - old_size + kMinRead);
+  }
   pending_.resize(old_size + ask);
   size_t got = 0;
   bool ok = source_->Read(pending_.data() + old_size, ask, &got, status);

@@ -209,6 +209,44 @@ TEST_CASE("csv: rows and lines do not depend on chunk or read sizes",
   }
 }
 
+TEST_CASE("csv: the reader holds little more than the chunk it gathers",
+          "[csv][chunking]") {
+  // What was read past a chunk's end is copied into the next chunk's
+  // buffer: reads of whole 1 MiB blocks towards a 300 KiB target held
+  // up to 700 KiB more than the chunk.
+  std::string data = "id,text,score\n";
+  for (int i = 0; data.size() < (size_t{5} << 20); ++i) {
+    data += std::to_string(i) + ",some words," + std::to_string(i % 97) + "\n";
+  }
+  ReaderOptions options;
+  options.chunk_bytes = size_t{300} << 10;
+  SourceInfo info;
+  info.name = "t.csv";
+  Status status;
+  auto reader =
+      OpenRecordReader(OpenString(data, &info), info, options, &status);
+  REQUIRE(reader);
+  Chunk chunk;
+  uint64_t handed_out = 0;  // the first chunk's bytes start with the header
+  std::vector<size_t> sizes;
+  while (reader->NextChunk(&chunk, &status)) {
+    sizes.push_back(chunk.data.size());
+    handed_out += chunk.data.size();
+    const uint64_t held = reader->raw_bytes_read() - handed_out;
+    INFO("chunk " << sizes.size());
+    CHECK(held <= (size_t{64} << 10));
+  }
+  REQUIRE(status.ok());
+  CHECK(handed_out == data.size());
+  // Each chunk but the last ends with the first record that reaches the
+  // target: it was read whole however little was asked for at a time.
+  REQUIRE(sizes.size() >= 17);
+  for (size_t i = 0; i + 1 < sizes.size(); ++i) {
+    CHECK(sizes[i] >= options.chunk_bytes);
+    CHECK(sizes[i] < options.chunk_bytes + 32);
+  }
+}
+
 TEST_CASE("csv: header-only sniffing and BOM survive one-byte reads",
           "[csv][chunking]") {
   ParsedInput p = ParseTrickle("\xEF\xBB\xBFlabel\tscore\ncat\t1\n", 1, "data");
