@@ -24,6 +24,9 @@ struct Work {
   Status status;
   bool done = false;
   uint64_t bytes_read = 0;  ///< Of the input, once this chunk was cut.
+  /// The worker that read and processed the chunk: its buffers are in
+  /// that worker's core's caches.
+  size_t worker = 0;
 
   /// Ready for the next chunk. The chunk, cells and batch are replaced by
   /// reading and decoding it; their buffers stay allocated.
@@ -90,7 +93,10 @@ class Pipeline {
   /// Reads a chunk (one worker at a time, in input order, while fewer than
   /// `window` are in flight), processes it and merges what is finished,
   /// until the input ends or a chunk fails.
-  void WorkerLoop(size_t window);
+  void WorkerLoop(size_t worker, size_t window);
+  /// A merged chunk's Work for `worker` to read into (null: none spare),
+  /// one that worker had before if there is one. mutex_ held.
+  std::unique_ptr<Work> TakeSpareWork(size_t worker);
   /// Merges the finished chunks at the front of in_flight_; `lock` holds
   /// mutex_ on entry and on return.
   void MergeFinished(std::unique_lock<std::mutex>& lock);
@@ -170,7 +176,7 @@ Status Pipeline::RunInline() {
   }
 }
 
-void Pipeline::WorkerLoop(size_t window) {
+void Pipeline::WorkerLoop(size_t worker, size_t window) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     room_.wait(lock, [&] {
@@ -181,13 +187,10 @@ void Pipeline::WorkerLoop(size_t window) {
     // them; whichever finishes last merges the rest.
     if (input_done_ || failed_) return;
     reading_ = true;
-    std::unique_ptr<Work> work;
-    if (!spare_work_.empty()) {
-      work = std::move(spare_work_.back());
-      spare_work_.pop_back();
-    }
+    std::unique_ptr<Work> work = TakeSpareWork(worker);
     lock.unlock();
     if (!work) work = std::make_unique<Work>();
+    work->worker = worker;
     const bool read = reader_.NextChunk(&work->chunk, &read_status_);
     work->bytes_read = reader_.raw_bytes_read();
     lock.lock();
@@ -206,6 +209,24 @@ void Pipeline::WorkerLoop(size_t window) {
     mine->done = true;
     MergeFinished(lock);
   }
+}
+
+std::unique_ptr<Work> Pipeline::TakeSpareWork(size_t worker) {
+  if (spare_work_.empty()) return nullptr;
+  // A worker's own Work first: its megabytes of buffers (the chunk's
+  // bytes, cells, decoded rows) were last written in its core's caches,
+  // and writing them from another core moved every line across. Profiled
+  // on a 2-core AMD machine: with shared Work, two threads took 25-40%
+  // more CPU than one (a zero-fill of the read buffer 5 times as long,
+  // decoding 30% longer); two separate processes took 4% more.
+  auto mine = std::find_if(spare_work_.rbegin(), spare_work_.rend(),
+                           [&](const std::unique_ptr<Work>& w) {
+                             return w->worker == worker;
+                           });
+  if (mine == spare_work_.rend()) mine = spare_work_.rbegin();
+  std::unique_ptr<Work> work = std::move(*mine);
+  spare_work_.erase(std::next(mine).base());
+  return work;
 }
 
 void Pipeline::MergeFinished(std::unique_lock<std::mutex>& lock) {
@@ -239,9 +260,9 @@ Status Pipeline::RunThreaded(unsigned threads) {
   const size_t window = 2 * static_cast<size_t>(threads) + 1;
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) {
-    workers.emplace_back([this, window] { WorkerLoop(window); });
+    workers.emplace_back([this, i, window] { WorkerLoop(i, window); });
   }
-  WorkerLoop(window);  // this thread is one of the workers
+  WorkerLoop(0, window);  // this thread is one of the workers
   for (std::thread& t : workers) t.join();
   // An error in a chunk comes before a read error further on: the chunks
   // read before it were all finished and merged, or one of them failed.
