@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "analyzers/board_handle.h"
 #include "errscope/analyzer.h"
 #include "errscope/exact_sum.h"
 #include "errscope/value_histogram.h"
@@ -23,16 +24,8 @@ struct CalibrationPartial : Partial {
   ExactSum brier_sum;
   ExactSum log_loss_sum;
 
-  /// This partial's board, for chunk partials made for it while it is a
-  /// running total (a copy gets a board of its own).
-  struct BoardHandle {
-    std::shared_ptr<CellsBoard> board = std::make_shared<CellsBoard>();
-    BoardHandle() = default;
-    BoardHandle(const BoardHandle&) {}
-    BoardHandle& operator=(const BoardHandle&) { return *this; }
-    CellsBoard* operator->() const { return board.get(); }
-  };
-  BoardHandle board;
+  /// This partial's board, for the chunk partials made for it.
+  BoardHandle<CellsBoard> board;
   /// For a chunk partial: the cells its total had published when the
   /// partial was made (null: none), for AddBatchWithin.
   CellsBoard::Cells total_cells;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/board_handle.h"
 #include "errscope/analyzer.h"
 #include "errscope/string_map.h"
 #include "errscope/value_histogram.h"
@@ -164,17 +165,8 @@ struct SlicesPartial : Partial {
   int64_t errors = 0;
   std::vector<FeatureTally> features;  ///< ColumnMapping::features order.
 
-  /// This partial's board, for chunk partials made for it (a copy of the
-  /// partial gets a board of its own: what it settles is its own).
-  struct BoardHandle {
-    std::shared_ptr<TrackedNumbersBoard> board =
-        std::make_shared<TrackedNumbersBoard>();
-    BoardHandle() = default;
-    BoardHandle(const BoardHandle&) {}
-    BoardHandle& operator=(const BoardHandle&) { return *this; }
-    TrackedNumbersBoard* operator->() const { return board.get(); }
-  };
-  BoardHandle board;
+  /// This partial's board, for the chunk partials made for it.
+  BoardHandle<TrackedNumbersBoard> board;
   /// In a chunk's partial made for a running total: per feature, what
   /// that total has settled (see TrackedNumbersBoard). The chunk's numbers
   /// it does not track go to `untracked`.
