@@ -91,8 +91,8 @@ class Pipeline {
   Status RunInline();
   Status RunThreaded(unsigned threads);
   /// Reads a chunk (one worker at a time, in input order, while fewer than
-  /// `window` are in flight), processes it and merges what is finished,
-  /// until the input ends or a chunk fails.
+  /// `window` are in flight) and processes it, until the input ends or a
+  /// chunk fails; worker 0 also merges what is finished, to the end.
   void WorkerLoop(size_t worker, size_t window);
   /// A merged chunk's Work for `worker` to read into (null: none spare),
   /// one that worker had before if there is one. mutex_ held.
